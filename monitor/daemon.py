@@ -1,0 +1,143 @@
+"""`dtn-monitor run`: the scheduler, the outbox dispatcher and the HTTP server on one event loop.
+
+apscheduler 3.x runs one job per source (coalescing, never two runs of a source at once,
+jitter so several daemons do not hit a site together) and one job that sends the outbox.
+SIGTERM/SIGINT stop it cleanly: no new checks start, a running check gets a few seconds to
+finish (its transaction is all-or-nothing anyway), then the state is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor.config import SourceConfig
+from monitor.cycle import CycleReport, check_source, run_check
+from monitor.runtime import Runtime
+from monitor.web import create_app
+
+log = logging.getLogger("dtn_monitor.daemon")
+
+DISPATCH_INTERVAL = 5.0
+STOP_GRACE = 5.0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handlers: the daemon owns SIGTERM/SIGINT."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class Daemon:
+    def __init__(self, runtime: Runtime, *, host: str, port: int):
+        self.runtime = runtime
+        self.host = host
+        self.port = port
+        self.scheduler: AsyncIOScheduler | None = None
+        self.stop_event = asyncio.Event()
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    @property
+    def scheduler_running(self) -> bool:
+        return bool(self.scheduler and self.scheduler.running)
+
+    async def _tracked(self, coro: object) -> object:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            return await coro  # type: ignore[misc]
+        finally:
+            self._tasks.discard(task)
+
+    async def _source_job(self, source: SourceConfig) -> None:
+        if self.stop_event.is_set():
+            return
+        await self._tracked(check_source(self.runtime, source))
+        await self._dispatch()
+
+    async def _dispatch(self) -> None:
+        if self.stop_event.is_set():
+            return
+        try:
+            await self._tracked(self.runtime.dispatcher.dispatch_due())
+        except Exception:
+            log.exception("outbox dispatch failed; will retry")
+
+    async def check_now(self, source_ids: list[str] | None = None) -> CycleReport:
+        report: CycleReport = await self._tracked(run_check(self.runtime, source_ids))  # type: ignore[assignment]
+        await self._dispatch()
+        return report
+
+    def _schedule(self) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        now = datetime.now(UTC)
+        for source in self.runtime.config.enabled_sources:
+            scheduler.add_job(
+                self._source_job, IntervalTrigger(seconds=source.interval, jitter=source.jitter or None),
+                args=[source], id=f"source:{source.id}", name=source.id, max_instances=1, coalesce=True,
+                misfire_grace_time=max(1, int(source.interval)), next_run_time=now,
+            )
+        scheduler.add_job(
+            self._dispatch, IntervalTrigger(seconds=DISPATCH_INTERVAL), id="outbox", max_instances=1, coalesce=True,
+        )
+        return scheduler
+
+    async def serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop_event.set)
+        server = _Server(
+            uvicorn.Config(create_app(self), host=self.host, port=self.port, log_level="warning", lifespan="off",
+                           access_log=False)
+        )
+        self.scheduler = self._schedule()
+        self.scheduler.start()
+        server_task = asyncio.create_task(server.serve())
+        log.info(
+            "dtn-monitor running: %d source(s), state %s, HTTP on %s:%d",
+            len(self.runtime.config.enabled_sources), self.runtime.store.path, self.host, self.port,
+        )
+        stop_wait = asyncio.create_task(self.stop_event.wait())
+        done, _ = await asyncio.wait({server_task, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+        if server_task in done and not self.stop_event.is_set():
+            exc = server_task.exception()
+            log.error("HTTP server stopped: %s", exc or "bind failed")
+        log.info("stopping")
+        self.stop_event.set()
+        self.scheduler.shutdown(wait=False)
+        server.should_exit = True
+        running = [t for t in self._tasks if not t.done()]
+        if running:
+            _, pending = await asyncio.wait(running, timeout=STOP_GRACE)
+            for t in pending:
+                t.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=1.0)
+        try:
+            await asyncio.wait_for(server_task, timeout=STOP_GRACE)
+        except (TimeoutError, asyncio.CancelledError, SystemExit):
+            pass
+        stop_wait.cancel()
+        await self.runtime.aclose()
+        log.info("stopped cleanly")
+        if server_task.done() and not server_task.cancelled() and server_task.exception() and not self.stop_event.is_set():
+            raise SystemExit(1)
+
+
+def default_bind() -> tuple[str, int]:
+    """127.0.0.1 outside a container, 0.0.0.0 inside (the Dockerfile sets DTN_MONITOR_HTTP_HOST)."""
+    host = os.environ.get("DTN_MONITOR_HTTP_HOST", "127.0.0.1")
+    port = int(os.environ.get("DTN_MONITOR_HTTP_PORT", "8080"))
+    return host, port

@@ -1,0 +1,312 @@
+"""One shared, polite HTTP client for every source.
+
+- conditional requests with the server's own ETag / Last-Modified (saved by the cycle only
+  after the response was processed, so a failed parse is retried rather than hidden by 304);
+- a body size cap counted on decoded bytes (a gzip bomb stops at the cap);
+- redirects followed by hand: limited in number, loops and other hosts refused;
+- per host: one request at a time, a minimum gap, and Retry-After honoured on 429/503;
+- charset repair: a missing or wrong charset must not turn 'reëel' into 'reÃ«el'.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from monitor.config import MonitorSettings
+
+
+class FetchError(Exception):
+    """A fetch that produced no usable response; `reason` is a short machine word."""
+
+    reason = "error"
+
+    def __init__(self, message: str, *, url: str = ""):
+        super().__init__(message)
+        self.url = url
+
+
+class HTTPStatusError(FetchError):
+    reason = "http-status"
+
+    def __init__(self, message: str, *, url: str, status: int, retry_after: float | None = None):
+        super().__init__(message, url=url)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class TooLarge(FetchError):
+    reason = "too-large"
+
+
+class RedirectRefused(FetchError):
+    reason = "redirect"
+
+
+class Timeout(FetchError):
+    reason = "timeout"
+
+
+class ConnectError(FetchError):
+    reason = "connect"
+
+
+class BackingOff(FetchError):
+    reason = "backoff"
+
+
+@dataclass
+class Response:
+    url: str
+    status: int
+    content: bytes
+    headers: dict[str, str]
+    not_modified: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def text(self) -> str:
+        return decode_body(self.content, self.headers.get("content-type", ""))
+
+
+def decode_body(content: bytes, content_type: str = "") -> str:
+    """Decode with the declared charset, but trust valid UTF-8 over a wrong Latin-1 label."""
+    declared = None
+    m = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.I)
+    if m:
+        declared = m.group(1).lower()
+    else:
+        m2 = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", content[:4096], re.I)
+        if m2:
+            declared = m2.group(1).decode("ascii", "ignore").lower()
+        elif content[:200].lstrip().startswith(b"<?xml"):
+            m3 = re.search(rb"encoding=[\"']([\w.:-]+)", content[:200])
+            declared = m3.group(1).decode("ascii", "ignore").lower() if m3 else "utf-8"
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", "replace")
+    try:
+        utf8 = content.decode("utf-8")
+        is_utf8 = True
+    except UnicodeDecodeError:
+        utf8, is_utf8 = "", False
+    if declared in (None, "utf-8", "utf8") or (is_utf8 and declared in ("iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii")):
+        if is_utf8:
+            return utf8
+        return content.decode("cp1252", "replace")
+    try:
+        return content.decode(declared or "utf-8", "replace")
+    except LookupError:
+        return utf8 if is_utf8 else content.decode("cp1252", "replace")
+
+
+def _same_site(a: str, b: str) -> bool:
+    def base(host: str) -> str:
+        parts = host.lower().rstrip(".").split(".")
+        return ".".join(parts[-2:])
+
+    return bool(a) and bool(b) and base(a) == base(b)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class _HostState:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_request: float = 0.0
+    not_before: float = 0.0
+
+
+@dataclass
+class FetchStats:
+    requests: int = 0
+    not_modified: int = 0
+    bytes: int = 0
+    latency_total: float = 0.0
+
+
+class Fetcher:
+    """Shared httpx.AsyncClient with politeness per host and a global concurrency bound."""
+
+    def __init__(self, settings: MonitorSettings, *, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            follow_redirects=False,
+            transport=transport,
+            limits=httpx.Limits(max_connections=settings.max_concurrency * 2, max_keepalive_connections=settings.max_concurrency),
+        )
+        self._hosts: dict[str, _HostState] = {}
+        self._slots = asyncio.Semaphore(settings.max_concurrency)
+        self.stats = FetchStats()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def _host(self, url: str) -> _HostState:
+        host = urlsplit(url).hostname or ""
+        return self._hosts.setdefault(host, _HostState())
+
+    async def get(
+        self,
+        url: str,
+        *,
+        timeout: float = 20.0,
+        validators: tuple[str | None, str | None] = (None, None),
+        accept: str | None = None,
+        max_bytes: int | None = None,
+    ) -> Response:
+        """GET with redirects checked hop by hop; 304 gives `not_modified` and no body."""
+        origin = urlsplit(url).hostname or ""
+        seen = {url}
+        current = url
+        for _hop in range(self.settings.max_redirects + 1):
+            resp = await self._one(current, timeout=timeout, validators=validators, accept=accept, max_bytes=max_bytes)
+            if resp.status in (301, 302, 303, 307, 308):
+                location = resp.headers.get("location")
+                if not location:
+                    raise FetchError(f"redirect {resp.status} without Location from {current}", url=url)
+                target = urljoin(current, location)
+                if urlsplit(target).scheme not in ("http", "https"):
+                    raise RedirectRefused(f"redirect to non-HTTP URL {target!r} refused", url=url)
+                if not _same_site(origin, urlsplit(target).hostname or ""):
+                    raise RedirectRefused(
+                        f"redirect from {origin} to another site ({urlsplit(target).hostname}) refused; "
+                        "update the source URL if the site really moved",
+                        url=url,
+                    )
+                if target in seen:
+                    raise RedirectRefused(f"redirect loop at {target}", url=url)
+                seen.add(target)
+                current = target
+                validators = (None, None)
+                continue
+            return resp
+        raise RedirectRefused(f"more than {self.settings.max_redirects} redirects from {url}", url=url)
+
+    async def _one(
+        self,
+        url: str,
+        *,
+        timeout: float,
+        validators: tuple[str | None, str | None],
+        accept: str | None,
+        max_bytes: int | None,
+    ) -> Response:
+        host = self._host(url)
+        cap = max_bytes or self.settings.max_body_bytes
+        headers: dict[str, str] = {}
+        etag, last_modified = validators
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        if accept:
+            headers["Accept"] = accept
+        async with host.lock:
+            now = time.monotonic()
+            if host.not_before > now:
+                raise BackingOff(
+                    f"{urlsplit(url).hostname} asked us to wait (Retry-After); next request in {host.not_before - now:.0f}s",
+                    url=url,
+                )
+            gap = self.settings.host_min_gap - (now - host.last_request)
+            if gap > 0:
+                await asyncio.sleep(gap)
+            async with self._slots:
+                started = time.monotonic()
+                try:
+                    resp = await asyncio.wait_for(self._request(url, headers, cap, timeout), timeout=timeout)
+                except TimeoutError:
+                    raise Timeout(f"no complete answer from {url} within {timeout:g}s", url=url) from None
+                except httpx.TimeoutException:
+                    raise Timeout(f"timed out fetching {url} (limit {timeout:g}s)", url=url) from None
+                except httpx.TooManyRedirects as exc:
+                    raise RedirectRefused(str(exc), url=url) from None
+                except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                    raise ConnectError(f"connection problem with {url}: {type(exc).__name__}: {exc}", url=url) from None
+                except httpx.DecodingError as exc:
+                    raise FetchError(f"undecodable body from {url}: {exc}", url=url) from None
+                except httpx.HTTPError as exc:
+                    raise FetchError(f"HTTP error fetching {url}: {type(exc).__name__}: {exc}", url=url) from None
+                finally:
+                    host.last_request = time.monotonic()
+                resp.elapsed = time.monotonic() - started
+        self.stats.requests += 1
+        self.stats.bytes += len(resp.content)
+        self.stats.latency_total += resp.elapsed
+        if resp.status == 304:
+            self.stats.not_modified += 1
+            resp.not_modified = True
+            return resp
+        if resp.status in (429, 503):
+            wait = _retry_after(resp.headers.get("retry-after"))
+            wait = min(wait if wait is not None else 60.0, 3600.0)
+            host.not_before = time.monotonic() + wait
+            raise HTTPStatusError(
+                f"HTTP {resp.status} from {url}; backing off {wait:.0f}s as asked", url=url, status=resp.status, retry_after=wait
+            )
+        if resp.status >= 400:
+            raise HTTPStatusError(f"HTTP {resp.status} from {url}", url=url, status=resp.status)
+        return resp
+
+    async def _request(self, url: str, headers: dict[str, str], cap: int, timeout: float) -> Response:
+        async with self._client.stream("GET", url, headers=headers, timeout=timeout) as r:
+            chunks: list[bytes] = []
+            size = 0
+            if r.status_code not in (301, 302, 303, 307, 308, 304):
+                declared = r.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > cap and "content-encoding" not in r.headers:
+                    raise TooLarge(f"{url} announces {int(declared)} bytes, over the cap of {cap}", url=url)
+                async for chunk in r.aiter_bytes():
+                    size += len(chunk)
+                    if size > cap:
+                        raise TooLarge(f"{url} sent more than {cap} bytes (after decompression); stopped reading", url=url)
+                    chunks.append(chunk)
+                declared_len = r.headers.get("content-length")
+                if (
+                    declared_len
+                    and declared_len.isdigit()
+                    and "content-encoding" not in r.headers
+                    and size < int(declared_len)
+                ):
+                    raise FetchError(f"truncated body from {url}: {size} of {declared_len} bytes", url=url)
+            return Response(
+                url=str(r.url),
+                status=r.status_code,
+                content=b"".join(chunks),
+                headers={k.lower(): v for k, v in r.headers.items()},
+            )

@@ -1,0 +1,75 @@
+"""Logging: one line per event, human-readable or JSON, with secrets masked on the way out."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+from datetime import UTC, datetime
+
+_SECRET_ENV = re.compile(r"(PASS|PASSWORD|TOKEN|SECRET|KEY|WEBHOOK|AUTH)", re.I)
+
+
+class SecretFilter(logging.Filter):
+    """Replace every known secret value (env vars that look secret, channel URLs) with ***."""
+
+    def __init__(self, extra: list[str] | None = None):
+        super().__init__()
+        self.secrets: list[str] = []
+        self.refresh(extra)
+
+    def refresh(self, extra: list[str] | None = None) -> None:
+        values = [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 4]
+        values += [v for v in (extra or []) if v and len(v) >= 4]
+        self.secrets = sorted(set(values), key=len, reverse=True)
+
+    def mask(self, text: str) -> str:
+        for s in self.secrets:
+            if s in text:
+                text = text.replace(s, "***")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            masked = self.mask(message)
+            if masked != message:
+                record.msg, record.args = masked, None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+SECRET_FILTER = SecretFilter()
+
+
+def setup_logging(fmt: str | None = None, level: str | None = None) -> None:
+    fmt = (fmt or os.environ.get("DTN_MONITOR_LOG_FORMAT") or "text").lower()
+    level = (level or os.environ.get("DTN_MONITOR_LOG_LEVEL") or "INFO").upper()
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    SECRET_FILTER.refresh()
+    handler.addFilter(SECRET_FILTER)
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler", "uvicorn.access", "apprise"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

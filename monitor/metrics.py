@@ -1,0 +1,54 @@
+"""Prometheus metrics, in a registry of our own (several runtimes may live in one test process)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from monitor.store import EventRow, Store
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.checks = Counter("dtn_checks_total", "Checks run", ["source", "result"], registry=r)
+        self.failures = Counter("dtn_check_failures_total", "Checks that failed", ["source"], registry=r)
+        self.last_success = Gauge("dtn_last_success_timestamp_seconds", "Last successful check", ["source"], registry=r)
+        self.latency = Histogram(
+            "dtn_check_duration_seconds", "Duration of a source check", ["source"], registry=r,
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+        )
+        self.requests = Counter("dtn_http_requests_total", "HTTP requests", ["source"], registry=r)
+        self.not_modified = Counter("dtn_http_not_modified_total", "HTTP 304 answers", ["source"], registry=r)
+        self.bytes = Counter("dtn_http_bytes_total", "Bytes downloaded (decoded)", ["source"], registry=r)
+        self.events = Counter("dtn_events_total", "Events created", ["kind"], registry=r)
+        self.deliveries = Counter("dtn_deliveries_total", "Delivery attempts by outcome", ["status"], registry=r)
+        self.outbox = Gauge("dtn_outbox_deliveries", "Deliveries in the outbox by status", ["status"], registry=r)
+        self.outbox_age = Gauge("dtn_outbox_oldest_pending_seconds", "Age of the oldest undelivered alert", registry=r)
+        self.level = Gauge("dtn_threat_level", "Current national threat level (0 = unknown)", registry=r)
+        self.state_writable = Gauge("dtn_state_writable", "1 when the state database accepts writes", registry=r)
+
+    def observe_check(self, source: str, ctx: Any, error: str | None, duration: float, events: list[EventRow]) -> None:
+        self.checks.labels(source=source, result="error" if error else "ok").inc()
+        if error:
+            self.failures.labels(source=source).inc()
+        else:
+            self.last_success.labels(source=source).set(time.time())
+        self.latency.labels(source=source).observe(duration)
+        self.requests.labels(source=source).inc(ctx.requests)
+        self.not_modified.labels(source=source).inc(ctx.not_modified)
+        self.bytes.labels(source=source).inc(ctx.bytes)
+        for e in events:
+            self.events.labels(kind=e.kind).inc()
+
+    def render(self, store: Store) -> bytes:
+        counts = store.delivery_counts()
+        for status in ("pending", "failed", "sent", "dead"):
+            self.outbox.labels(status=status).set(counts.get(status, 0))
+        self.outbox_age.set(store.oldest_pending_age())
+        current = store.current_level()
+        self.level.set(current["level"] if current else 0)
+        return generate_latest(self.registry)

@@ -1,0 +1,1 @@
+"""Alert delivery: channels (apprise URLs), messages, and the outbox dispatcher."""

@@ -1,0 +1,129 @@
+"""What every source adapter shares: options, the fetch context, and turning text into facts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from monitor.config import MonitorSettings, SourceConfig
+from monitor.extract import HIGH, extract
+from monitor.facts import Edition, LevelReading, Publication, SourceResult
+from monitor.fetch import Fetcher, Response
+
+
+class ParseError(Exception):
+    """The response arrived but is not what this adapter reads (invalid JSON/XML, an error page)."""
+
+
+@dataclass
+class SourceContext:
+    """What an adapter may use during one check: the fetcher, stored validators, known documents."""
+
+    fetcher: Fetcher
+    validators_of: Callable[[str], tuple[str | None, str | None]]
+    is_known: Callable[[str], bool]
+    first_check: bool
+    new_validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    requests: int = 0
+    not_modified: int = 0
+    bytes: int = 0
+
+    async def get(
+        self, url: str, *, timeout: float, conditional: bool = True, accept: str | None = None
+    ) -> Response:
+        validators = self.validators_of(url) if conditional else (None, None)
+        resp = await self.fetcher.get(url, timeout=timeout, validators=validators, accept=accept)
+        self.requests += 1
+        self.bytes += len(resp.content)
+        self.not_modified += int(resp.not_modified)
+        if conditional and not resp.not_modified:
+            self.new_validators[url] = (resp.etag, resp.last_modified)
+        return resp
+
+
+class Source:
+    """One kind of source. Subclasses set `kind`, `options` and implement `check`."""
+
+    kind: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    authoritative_default: ClassVar[bool] = False
+    # option name -> (type or types, default)
+    options: ClassVar[dict[str, tuple[type | tuple[type, ...], Any]]] = {}
+
+    def __init__(self, config: SourceConfig, settings: MonitorSettings):
+        self.config = config
+        self.settings = settings
+        self.opts = {name: config.options.get(name, default) for name, (_t, default) in self.options.items()}
+
+    @classmethod
+    def validate_options(cls, options: dict[str, Any]) -> list[str]:
+        problems = []
+        for key, value in options.items():
+            if key not in cls.options:
+                allowed = ", ".join(sorted(cls.options)) or "none"
+                problems.append(f"options.{key}: unknown option for kind {cls.kind!r}; allowed: {allowed}")
+                continue
+            expected = cls.options[key][0]
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                problems.append(f"options.{key}: expected {_tname(expected)}, got {value!r}")
+                continue
+            if key.endswith(("pattern", "match", "label")) and isinstance(value, str):
+                try:
+                    re.compile(value)
+                except re.error as exc:
+                    problems.append(f"options.{key}: invalid regular expression: {exc}")
+        return problems
+
+    async def check(self, ctx: SourceContext) -> SourceResult:
+        raise NotImplementedError
+
+    # -- helpers shared by adapters -------------------------------------------------------
+
+    def result(self) -> SourceResult:
+        return SourceResult(source_id=self.config.id)
+
+    def publication(
+        self, edition: Edition, title: str, url: str, doc_id: str, published: str | None, text: str | None = None
+    ) -> Publication:
+        """A publication, with level facts read from its text when we have it."""
+        level = change_from = change_to = None
+        confidence = evidence = None
+        if text:
+            found = extract(text)
+            if found.level is not None:
+                level, change_from, change_to = found.level, found.change_from, found.change_to
+                confidence = found.confidence
+                evidence = found.evidence.get("change") or found.evidence.get("level")
+            if found.published and not published:
+                published = found.published
+        return Publication(
+            edition=edition, title=title.strip()[:300], url=url, source_id=self.config.id, doc_id=doc_id,
+            published=published, level=level, change_from=change_from, change_to=change_to,
+            level_confidence=confidence, evidence=evidence,
+        )
+
+    def reading_from_text(self, result: SourceResult, text: str, url: str) -> None:
+        """Run the extractor on a current-level statement and file a reading or an 'unclear'."""
+        found = extract(text)
+        if found.level is not None and found.confidence == HIGH:
+            result.levels.append(
+                LevelReading(
+                    level=found.level, confidence=found.confidence, source_id=self.config.id, url=url,
+                    evidence=(found.evidence.get("change") or found.evidence.get("level") or "")[:500],
+                    change_from=found.change_from, change_to=found.change_to,
+                )
+            )
+        elif found.level is not None or found.evidence.get("level"):
+            result.unclear.append((found.evidence.get("level") or text[:300])[:500])
+
+
+def _tname(t: type | tuple[type, ...]) -> str:
+    if isinstance(t, tuple):
+        return " or ".join(x.__name__ for x in t)
+    return t.__name__
+
+
+def compile_option(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)

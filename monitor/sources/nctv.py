@@ -1,0 +1,128 @@
+"""NCTV pages: the DTN topic page (current level), document lists and news items.
+
+Written to survive a redesign: the current level is read from the text that follows its
+label ("Actueel dreigingsniveau"), never from the first level word on the page (the topic page
+also carries the history table); DTN publications are links whose text or target names a
+Dreigingsbeeld/DTN, whatever their CSS classes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+from urllib.parse import urldefrag, urljoin
+
+from lxml import etree
+
+from monitor.extract import dates
+from monitor.extract.text import element_text, html_document
+from monitor.facts import SourceResult, edition_from_text, names_edition
+from monitor.sources.base import ParseError, Source, SourceContext, compile_option
+from monitor.sources.registry import register
+
+DEFAULT_LABEL = r"actue(?:e|le)l?\s+dreigingsniveau|huidige?\s+dreigingsniveau|current\s+threat\s+level|dreigingsniveau\s+is\s+op\s+dit\s+moment"
+
+
+@register
+class NctvSource(Source):
+    kind = "nctv"
+    description = "NCTV topic page / document list / news (HTML)"
+    authoritative_default = True
+    options: ClassVar[dict[str, tuple[type | tuple[type, ...], Any]]] = {
+        "level_label": (str, DEFAULT_LABEL),
+        "read_level": (bool, True),
+        "find_publications": (bool, True),
+        "follow_links": (bool, True),
+        "link_pattern": (str, ""),
+    }
+
+    async def check(self, ctx: SourceContext) -> SourceResult:
+        result = self.result()
+        resp = await ctx.get(self.config.url, timeout=self.config.timeout, accept="text/html,application/xhtml+xml")
+        if resp.not_modified:
+            result.not_modified = True
+            return result
+        html = resp.text
+        doc = html_document(html)
+        if doc is None or not html.strip():
+            raise ParseError(f"{self.config.url}: empty or unparseable HTML")
+        base_url = resp.url
+        found_anything = False
+        if self.opts["read_level"]:
+            statement = self._level_statement(doc)
+            if statement:
+                self.reading_from_text(result, statement, base_url)
+                found_anything = True
+        if self.opts["find_publications"]:
+            links = self._publication_links(doc, base_url)
+            if links:
+                found_anything = True
+            follow = self.opts["follow_links"] and not ctx.first_check
+            budget = self.settings.detail_fetch_limit
+            for title, url in links:
+                edition = edition_from_text(title, url)
+                if edition is None:
+                    continue
+                text = None
+                if follow and budget > 0 and not ctx.is_known(url):
+                    budget -= 1
+                    text = await self._detail_text(ctx, url)
+                result.publications.append(
+                    self.publication(edition, title, url, doc_id=url, published=dates.date_from_url(url), text=text)
+                )
+        if not found_anything:
+            result.drift = "no level statement and no DTN links found on the page (redesign?)"
+        return result
+
+    def _level_statement(self, doc: etree._Element) -> str | None:
+        """The text that starts at the 'current level' label: the label's block and the next one."""
+        label = compile_option(self.opts["level_label"])
+        full = element_text(_copy(doc), main_only=False)
+        paras = [p.strip() for p in re.split(r"\n\s*\n", full) if p.strip()]
+        for i, para in enumerate(paras):
+            if label.search(para):
+                window = paras[i : i + 2] if len(para) < 80 else [para]
+                return "\n\n".join(window)
+        for meta in doc.xpath("//meta[@property='og:description' or @name='description']/@content"):
+            if label.search(meta) or re.search(r"dreigingsniveau|threat level", meta, re.I):
+                return str(meta)
+        return None
+
+    def _publication_links(self, doc: etree._Element, base_url: str) -> list[tuple[str, str]]:
+        pattern = compile_option(self.opts["link_pattern"]) if self.opts["link_pattern"] else None
+        seen: dict[str, str] = {}
+        for a in doc.iter("a"):
+            href = a.get("href")
+            if not href or href.startswith(("mailto:", "javascript:", "#")):
+                continue
+            url = urldefrag(urljoin(base_url, href))[0]
+            heading = a.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//*[contains(@class, 'title')]")
+            text = " ".join(" ".join((heading[0] if heading else a).itertext()).split())
+            if pattern is not None:
+                if not pattern.search(url) and not pattern.search(text):
+                    continue
+            elif not (names_edition(text) or names_edition(url.rsplit("/", 1)[-1])):
+                continue
+            if url.lower().endswith((".jpg", ".png", ".svg")):
+                continue
+            if url not in seen or len(text) > len(seen[url]):
+                seen[url] = text or url.rsplit("/", 1)[-1].replace("-", " ")
+        return [(title, url) for url, title in seen.items()]
+
+    async def _detail_text(self, ctx: SourceContext, url: str) -> str | None:
+        """Read a new publication's own page once; a failure here does not fail the source."""
+        try:
+            resp = await ctx.get(url, timeout=self.config.timeout, conditional=False)
+        except Exception:
+            return None
+        if "html" not in resp.content_type and "text" not in resp.content_type:
+            return None
+        doc = html_document(resp.text)
+        return element_text(doc) if doc is not None else None
+
+
+def _copy(doc: etree._Element) -> etree._Element:
+    """element_text drops nodes; work on a copy so the document stays whole for link finding."""
+    import copy
+
+    return copy.deepcopy(doc)

@@ -1,0 +1,95 @@
+"""The daemon's HTTP server: health, readiness, metrics, status, the manual trigger, page and feed.
+
+The trigger (POST /api/check) needs `Authorization: Bearer <DTN_MONITOR_TOKEN>`, compared in
+constant time; with no token configured the trigger is off (403), never open.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from monitor.config import ConfigError
+from monitor.status import status
+
+if TYPE_CHECKING:
+    from monitor.daemon import Daemon
+
+
+def create_app(daemon: Daemon) -> Starlette:
+    runtime = daemon.runtime
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok\n")
+
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, Any] = {
+            "config": True,
+            "scheduler": daemon.scheduler_running,
+            "state_writable": runtime.store.writable() and runtime.state_error is None,
+        }
+        if runtime.state_error:
+            checks["state_error"] = runtime.state_error
+        ok = bool(checks["config"] and checks["scheduler"] and checks["state_writable"])
+        runtime.metrics.state_writable.set(1 if checks["state_writable"] else 0)
+        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+
+    async def metrics(request: Request) -> Response:
+        return Response(runtime.metrics.render(runtime.store), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    async def api_status(request: Request) -> Response:
+        return JSONResponse(status(runtime.store, runtime.config))
+
+    async def api_check(request: Request) -> Response:
+        token = os.environ.get("DTN_MONITOR_TOKEN", "")
+        if not token:
+            return JSONResponse(
+                {"error": "the manual trigger is off: set DTN_MONITOR_TOKEN to enable it"}, status_code=403
+            )
+        header = request.headers.get("authorization", "")
+        given = header[7:] if header.lower().startswith("bearer ") else ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return JSONResponse(
+                {"error": "missing or wrong bearer token"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
+        source = request.query_params.get("source")
+        try:
+            report = await daemon.check_now([source] if source else None)
+        except ConfigError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        return JSONResponse(report.as_dict())
+
+    async def page(request: Request) -> Response:
+        from monitor.page import render_page
+
+        lang = request.query_params.get("lang") or _language(request)
+        return Response(render_page(runtime.store, runtime.config, lang), media_type="text/html; charset=utf-8")
+
+    async def feed(request: Request) -> Response:
+        from monitor.page import render_feed
+
+        base = str(request.base_url).rstrip("/")
+        return Response(render_feed(runtime.store, base), media_type="application/atom+xml; charset=utf-8")
+
+    return Starlette(
+        routes=[
+            Route("/", page),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+            Route("/api/status", api_status),
+            Route("/api/check", api_check, methods=["POST"]),
+            Route("/feed.atom", feed),
+        ]
+    )
+
+
+def _language(request: Request) -> str:
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "nl"

@@ -1,0 +1,90 @@
+"""Shared fixtures: real HTTP servers on 127.0.0.1, a real SQLite file in tmp_path, runtimes."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.config import load_config
+from monitor.cycle import CycleReport, run_check
+from monitor.notify.channels import load_channels
+from monitor.runtime import Runtime
+from monitor.store import Store
+from tests.support.fixture_server import FixtureServer, WebhookReceiver
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for var in ("DTN_NOTIFY_URLS", "DTN_MONITOR_CONFIG", "DTN_MONITOR_DB", "DTN_MONITOR_NOTIFIERS",
+                "DTN_MONITOR_TOKEN", "DTN_MONITOR_SECRETS_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("DTN_MONITOR_TEMPLATES", str(tmp_path / "no-templates"))
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    srv = FixtureServer().start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    srv = WebhookReceiver().start()
+    yield srv
+    srv.stop()
+
+
+FAST = """
+[monitor]
+host_min_gap = "0s"
+failure_threshold = 3
+"""
+
+
+def write_config(tmp_path: Path, sources: str, monitor: str = FAST) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(textwrap.dedent(monitor) + "\n" + textwrap.dedent(sources), encoding="utf-8")
+    return path
+
+
+def write_channels(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "channels.toml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+class Harness:
+    """A config + state + channels on disk, opened into fresh runtimes like separate daemon runs."""
+
+    def __init__(self, tmp_path: Path, sources: str, channels: str, monitor: str = FAST):
+        self.tmp = tmp_path
+        self.config_path = write_config(tmp_path, sources, monitor)
+        self.channels_path = write_channels(tmp_path, channels)
+        self.db = tmp_path / "state" / "dtn-monitor.sqlite3"
+
+    def runtime(self) -> Runtime:
+        return Runtime(load_config(self.config_path), Store(self.db), load_channels(self.channels_path))
+
+    def check(self, source_ids: list[str] | None = None, *, dispatch: bool = True, **kw: Any) -> CycleReport:
+        """One cycle in a fresh runtime (as a restarted daemon would), then send the outbox."""
+
+        async def go() -> CycleReport:
+            rt = self.runtime()
+            try:
+                report = await run_check(rt, source_ids, **kw)
+                if dispatch:
+                    await rt.dispatcher.dispatch_due()
+                return report
+            finally:
+                await rt.aclose()
+
+        return asyncio.run(go())
+
+    def store(self) -> Store:
+        return Store(self.db)
