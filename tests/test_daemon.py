@@ -1,0 +1,109 @@
+"""The real daemon process: scheduled checks, HTTP endpoints, the manual trigger, clean SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from monitor.store import Store
+from tests.conftest import write_channels, write_config
+from tests.support.daemon import DaemonProcess
+from tests.support.fixture_server import FixtureServer, WebhookReceiver
+from tests.support.pages import nctv_topic
+
+TOKEN = "s3cret-trigger-token-value"
+OLD = [("/p/2019/06/24/dreigingsbeeld-terrorisme-nederland-50", "Dreigingsbeeld Terrorisme Nederland 50")]
+
+
+@pytest.fixture
+def daemon(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> Iterator[DaemonProcess]:
+    server.set("/dtn", nctv_topic(4, OLD))
+    config = write_config(tmp_path, f"""
+        [[source]]
+        id = "nctv-dtn"
+        kind = "nctv"
+        url = "{server.url('/dtn')}"
+        interval = "1h"
+        jitter = "0s"
+        """)
+    channels = write_channels(tmp_path, f"""
+        [[channel]]
+        name = "hook"
+        url = "json://127.0.0.1:{webhook.port}/alerts"
+        """)
+    d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_TOKEN": TOKEN}).start()
+    # the first scheduled check runs at start-up
+    assert d.wait_for(lambda: server.count("/dtn") >= 1)
+    assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
+    yield d
+    d.kill()
+
+
+def test_health_ready_metrics_status(daemon: DaemonProcess) -> None:
+    assert httpx.get(daemon.base + "/healthz").text == "ok\n"
+    ready = httpx.get(daemon.base + "/readyz")
+    assert ready.status_code == 200 and ready.json()["ready"] is True
+    metrics = httpx.get(daemon.base + "/metrics").text
+    families = {f.name: f for f in text_string_to_metric_families(metrics)}
+    assert {"dtn_checks", "dtn_http_requests", "dtn_http_not_modified", "dtn_events", "dtn_deliveries",
+            "dtn_outbox_deliveries", "dtn_outbox_oldest_pending_seconds", "dtn_last_success_timestamp_seconds",
+            "dtn_check_duration_seconds", "dtn_threat_level"} <= set(families)
+    level = [s.value for s in families["dtn_threat_level"].samples]
+    assert level == [4.0]
+    status = httpx.get(daemon.base + "/api/status").json()
+    assert status["level"]["name"] == "substantieel"
+    assert status["sources"][0]["last_result"] == "ok"
+    assert TOKEN not in metrics + json.dumps(status)
+
+
+def test_manual_trigger_needs_the_token(daemon: DaemonProcess, server: FixtureServer, webhook: WebhookReceiver) -> None:
+    before = server.count("/dtn")
+    assert httpx.post(daemon.base + "/api/check").status_code == 401
+    wrong = httpx.post(daemon.base + "/api/check", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert server.count("/dtn") == before  # nothing was triggered
+    new = f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-51"
+    server.set(new, "<html><body><main><p>Het dreigingsniveau blijft 4.</p></main></body></html>")
+    server.set("/dtn", nctv_topic(4, [*OLD, (new, "Dreigingsbeeld Terrorisme Nederland 51")]))
+    ok = httpx.post(daemon.base + "/api/check?source=nctv-dtn", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    assert ok.status_code == 200
+    report = ok.json()
+    assert [e["kind"] for e in report["events"]] == ["new_edition"]
+    assert daemon.wait_for(lambda: len(webhook.bodies) == 1)
+    assert json.loads(webhook.bodies[0])["title"].endswith("DTN 51")
+    missing = httpx.post(daemon.base + "/api/check?source=nope", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert missing.status_code == 404
+
+
+def test_sigterm_stops_cleanly_with_state_intact(daemon: DaemonProcess, tmp_path: Path) -> None:
+    started = time.monotonic()
+    assert daemon.stop() == 0
+    assert time.monotonic() - started < 10
+    assert "stopped cleanly" in daemon.log.read_text()
+    store = Store(tmp_path / "state" / "dtn-monitor.sqlite3")
+    assert store.integrity_ok()
+    assert store.current_level()["level"] == 4
+
+
+def test_trigger_is_off_without_a_token(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
+    server.set("/dtn", nctv_topic(4, OLD))
+    config = write_config(tmp_path, f"""
+        [[source]]
+        id = "nctv-dtn"
+        kind = "nctv"
+        url = "{server.url('/dtn')}"
+        """)
+    channels = write_channels(tmp_path, '[[channel]]\nname = "c"\nurl = "log://"\n')
+    d = DaemonProcess(tmp_path, config, channels).start()
+    try:
+        r = httpx.post(d.base + "/api/check", headers={"Authorization": "Bearer anything"})
+        assert r.status_code == 403 and "off" in r.json()["error"]
+    finally:
+        assert d.stop() == 0
