@@ -21,7 +21,7 @@ class SecretFilter(logging.Filter):
         self.refresh(extra)
 
     def refresh(self, extra: list[str] | None = None) -> None:
-        values = [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 4]
+        values = [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 4 and not k.startswith("DTN_MONITOR_LOG")]
         values += [v for v in (extra or []) if v and len(v) >= 4]
         self.secrets = sorted(set(values), key=len, reverse=True)
 
@@ -54,6 +54,17 @@ class JsonFormatter(logging.Formatter):
 
 
 SECRET_FILTER = SecretFilter()
+# loggers that may print URLs: apprise logs the full target URL at debug level, urllib3 the path
+_URL_LOGGERS = ("apprise", "urllib3", "urllib3.connectionpool", "httpx", "httpcore", "dtn_monitor")
+
+
+def protect(values: list[str]) -> None:
+    """Mask these secret values (channel URLs, their placeholder values) in every log line."""
+    SECRET_FILTER.refresh([*SECRET_FILTER.secrets, *values])
+    for name in _URL_LOGGERS:
+        logger = logging.getLogger(name)
+        if SECRET_FILTER not in logger.filters:
+            logger.addFilter(SECRET_FILTER)
 
 
 def setup_logging(fmt: str | None = None, level: str | None = None) -> None:

@@ -86,5 +86,17 @@ class Harness:
 
         return asyncio.run(go())
 
+    def dispatch(self, now: float | None = None) -> list[Any]:
+        """Send what is due (at `now`, to step over backoff without waiting) in a fresh runtime."""
+
+        async def go() -> list[Any]:
+            rt = self.runtime()
+            try:
+                return await rt.dispatcher.dispatch_due(now)
+            finally:
+                await rt.aclose()
+
+        return asyncio.run(go())
+
     def store(self) -> Store:
         return Store(self.db)

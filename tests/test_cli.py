@@ -112,3 +112,49 @@ def test_backfill_and_history_formats(tmp_path: Path, server: FixtureServer) -> 
     # backfill twice adds nothing
     again = run(tmp_path, "--config", str(cfg), "backfill", "--no-fetch")
     assert "0 edition(s), 0 level change(s)" in again.stdout
+
+
+def test_notify_test_reports_each_channel(tmp_path: Path) -> None:
+    from tests.support.fixture_server import WebhookReceiver
+
+    good, bad = WebhookReceiver().start(), WebhookReceiver().start()
+    bad.fail_with = 500
+    try:
+        channels = tmp_path / "channels.toml"
+        channels.write_text(textwrap.dedent(f"""
+            [[channel]]
+            name = "good"
+            url = "json://127.0.0.1:{good.port}/x"
+            tags = ["level"]
+            [[channel]]
+            name = "bad"
+            url = "json://127.0.0.1:{bad.port}/x"
+            tags = ["ops"]
+            """), encoding="utf-8")
+        out = run(tmp_path, "--notifiers", str(channels), "notify-test")
+        assert out.returncode == 1
+        assert "good" in out.stdout and "ok" in out.stdout and "bad" in out.stdout and "FAILED" in out.stdout
+        assert len(good.bodies) == 1 and "Testbericht" in json.loads(good.bodies[0])["title"]
+        only = run(tmp_path, "--notifiers", str(channels), "notify-test", "--tag", "level")
+        assert only.returncode == 0 and "bad" not in only.stdout
+    finally:
+        good.stop()
+        bad.stop()
+
+
+def test_outbox_lists_and_retries_dead(tmp_path: Path) -> None:
+    from monitor.store import Store
+
+    store = Store(tmp_path / "state.sqlite3")
+    with store.transaction():
+        ev = store.insert_event("edition:dtn-60", "new_edition", {"edition": "DTN 60"}, ["mail"])
+    assert ev is not None
+    [row] = store.deliveries()
+    store.mark_failed(row.id, "SMTP 550 mailbox unavailable", 0, dead=True)
+    listing = run(tmp_path, "outbox")
+    assert "dead" in listing.stdout and "edition:dtn-60" in listing.stdout and "550" in listing.stdout
+    data = json.loads(run(tmp_path, "outbox", "--json").stdout)
+    assert data[0]["status"] == "dead"
+    retry = run(tmp_path, "outbox", "--retry", str(row.id))
+    assert retry.returncode == 0 and "1 dead delivery queued again" in retry.stdout
+    assert store.deliveries()[0].status == "pending"

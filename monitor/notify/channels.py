@@ -151,8 +151,9 @@ def load_channels(path: str | Path | None = None, *, check_secrets: bool = True)
         source = f"{source} + DTN_NOTIFY_URLS" if source != "default" else "DTN_NOTIFY_URLS"
         for i, url in enumerate(u for u in re.split(r"[\s,]+", env_urls) if u):
             channels.append(Channel(name=f"env-{i + 1}", url_template=url))
+    secrets = load_secrets()
+    _protect(channels, secrets)
     if check_secrets:
-        secrets = load_secrets()
         for c in channels:
             if not c.enabled:
                 continue
@@ -170,6 +171,27 @@ def load_channels(path: str | Path | None = None, *, check_secrets: bool = True)
     if not channels:
         channels = [Channel(name="console", url_template="log://")]
     return Channels(tuple(channels), policy, source)
+
+
+def _protect(channels: list[Channel], secrets: dict[str, str]) -> None:
+    """Every placeholder value and every filled URL becomes a value the log filter masks."""
+    from monitor.logs import protect
+
+    values: list[str] = []
+    for c in channels:
+        values += [secrets[v] for v in _PLACEHOLDER.findall(c.url_template) if v in secrets]
+        try:
+            values.append(c.url(secrets))
+        except KeyError:
+            pass
+        parts = urlsplit(c.url_template)
+        if parts.password and not _PLACEHOLDER.fullmatch(parts.password):
+            values.append(parts.password)
+        if not _PLACEHOLDER.search(c.url_template):
+            # a literal URL (e.g. DTN_NOTIFY_URLS): its token-like path parts are secrets too
+            values += [seg for seg in parts.path.split("/") if len(seg) >= 8]
+            values += [parts.netloc] if parts.scheme not in ("http", "https", "json", "jsons", "log") else []
+    protect([v for v in values if v and v != "log://"])
 
 
 def _parse(data: dict[str, Any], path: Path, loc: _Locator) -> tuple[list[Channel], DeliveryPolicy, list[str]]:
@@ -207,7 +229,11 @@ def _parse(data: dict[str, Any], path: Path, loc: _Locator) -> tuple[list[Channe
         if not isinstance(url, str) or "://" not in url:
             problems.append(f"{at('url')}: {label}: 'url' must be an apprise URL such as 'mailtos://…' or 'slack://…'")
             continue
-        if re.search(r"://[^/@\s]*:[^/@$\s{][^/@\s]*@", url):
+        try:
+            password = urlsplit(url).password
+        except ValueError:
+            password = None
+        if password and not _PLACEHOLDER.fullmatch(password):
             problems.append(
                 f"{at('url')}: {label}: the URL holds a literal password; write ${{SMTP_PASSWORD}} and set it in the environment"
             )

@@ -40,7 +40,7 @@ def send_apprise(url: str, message: Message) -> tuple[bool, str | None]:
     fmt = {"html": apprise.NotifyFormat.HTML, "markdown": apprise.NotifyFormat.MARKDOWN}.get(
         message.body_format, apprise.NotifyFormat.TEXT
     )
-    with apprise.LogCapture(level=logging.WARNING) as output:  # type: ignore[no-untyped-call]
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as output:  # type: ignore[no-untyped-call]
         ok = obj.notify(body=message.body, title=message.title, body_format=fmt)
         captured = output.getvalue() if hasattr(output, "getvalue") else ""
     if ok:

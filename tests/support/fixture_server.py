@@ -213,10 +213,16 @@ class WebhookReceiver(FixtureServer):
         super().__init__()
         self.bodies: list[bytes] = []
         self.fail_with: int | None = None
+        self.hold: float = 0.0  # seconds to hold each request before answering (a slow service)
+        self.arrived = 0
 
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else b""
+        with self.lock:
+            self.arrived += 1
+        if self.hold:
+            time.sleep(self.hold)
         status = self.fail_with or 200
         with self.lock:
             if status == 200:
