@@ -97,7 +97,11 @@ def _title(ed: KnownEdition) -> str:
 
 def timeline(store: Store) -> list[dict[str, object]]:
     """Level periods with the editions published in each, oldest first."""
-    levels = store.level_history()
+    levels = []
+    for row in store.level_history():
+        if levels and levels[-1]["level"] == row["level"]:
+            continue  # a later reading of the same level (a live baseline after the history) is no new period
+        levels.append(row)
     editions = store.editions()
     rows: list[dict[str, object]] = []
     for i, lv in enumerate(levels):
