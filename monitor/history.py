@@ -8,6 +8,7 @@ timeline and are left without a date. `backfill` loads this without alerting on 
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from monitor.store import Store, utcnow
@@ -97,7 +98,7 @@ def _title(ed: KnownEdition) -> str:
 
 def timeline(store: Store) -> list[dict[str, object]]:
     """Level periods with the editions published in each, oldest first."""
-    levels = []
+    levels: list[sqlite3.Row] = []
     for row in store.level_history():
         if levels and levels[-1]["level"] == row["level"]:
             continue  # a later reading of the same level (a live baseline after the history) is no new period

@@ -100,7 +100,7 @@ def test_odata_query_paging_and_identity(tmp_path: Path, server: FixtureServer, 
     result = h.check().outcomes[0].result
     assert sorted(p.edition.key for p in result.publications) == ["dtn-50", "dtn-51"]  # deleted one skipped, page 2 read
     first = server.requests[0].path
-    assert "Verwijderd%20eq%20false" in first and "29754" in first and "%24top=250" in first or "$top=250" in first
+    assert ("Verwijderd%20eq%20false" in first and "29754" in first and "%24top=250" in first) or "$top=250" in first
     pub = next(p for p in result.publications if p.edition.number == 51)
     assert pub.url == "https://www.tweedekamer.nl/kamerstukken/brieven_regering/detail?id=2019Z24128&did=2019D50342"
     assert pub.doc_id == "tk:7a9b77f1-d230-4a00-9856-2f0f8e967e62" and pub.published == "2019-12-09"
@@ -184,7 +184,7 @@ def test_rss_feed_items_become_publications(tmp_path: Path, server: FixtureServe
 
 
 def test_atom_feed_and_invalid_xml(tmp_path: Path, server: FixtureServer) -> None:
-    atom = f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>
+    atom = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>
     <entry><id>tag:x,1</id><title>Dreigingsbeeld Terrorisme Nederland juni 2024</title>
     <link href="https://example.org/dtn-juni-2024"/><updated>2024-06-11T10:00:00Z</updated>
     <summary>Het dreigingsniveau blijft 4.</summary></entry></feed>"""
