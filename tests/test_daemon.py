@@ -107,3 +107,44 @@ def test_trigger_is_off_without_a_token(tmp_path: Path, server: FixtureServer, w
         assert r.status_code == 403 and "off" in r.json()["error"]
     finally:
         assert d.stop() == 0
+
+
+def test_cli_check_beside_a_running_daemon_alerts_once(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
+    import subprocess
+    import sys
+
+    server.set("/dtn", nctv_topic(4, OLD))
+    config = write_config(tmp_path, f"""
+        [[source]]
+        id = "nctv-dtn"
+        kind = "nctv"
+        url = "{server.url('/dtn')}"
+        interval = "1s"
+        jitter = "0s"
+        """)
+    channels = write_channels(tmp_path, f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{webhook.port}/a"\n')
+    d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_LOG_FORMAT": "json",
+                                                       "SMTP_PASSWORD": "do-not-log-this-pw"}).start()
+    try:
+        assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
+        new = f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-51"
+        server.set(new, "<html><body><main><p>Het dreigingsniveau blijft 4.</p></main></body></html>")
+        server.set("/dtn", nctv_topic(4, [*OLD, (new, "Dreigingsbeeld Terrorisme Nederland 51")]))
+        procs = [
+            subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "--notifiers", str(channels), "check"],
+                             cwd=tmp_path, env=d.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(3)
+        ]
+        for p in procs:
+            assert p.wait(timeout=60) == 0
+        assert d.wait_for(lambda: len(webhook.bodies) >= 1)
+        time.sleep(3)  # several more daemon cycles
+        assert len(webhook.bodies) == 1
+    finally:
+        assert d.stop() == 0
+    store = Store(tmp_path / "state" / "dtn-monitor.sqlite3")
+    assert store.integrity_ok()
+    assert [e.key for e in store.recent_events()] == ["edition:dtn-51"]
+    lines = [ln for ln in d.log.read_text().splitlines() if ln.strip()]
+    assert lines and all(json.loads(ln)["message"] for ln in lines)
+    assert "do-not-log-this-pw" not in d.log.read_text()

