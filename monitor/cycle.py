@@ -143,10 +143,11 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
         pass
     except sqlite3.Error as exc:
         log.error("source %s: state not written (%s); the check will be repeated", source.id, exc)
-        runtime.state_error = str(exc)
+        await runtime.state_failed(str(exc))
         return SourceOutcome(source.id, ok=False, error=f"state not writable: {exc}", result=result, duration=duration)
     else:
-        runtime.state_error = None
+        if not dry_run:
+            runtime.state_ok()
     runtime.metrics.observe_check(source.id, ctx, error, duration, events)
     if error:
         log.warning("source %s: check failed: %s", source.id, error)

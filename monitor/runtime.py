@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from pathlib import Path
 
 import httpx
@@ -14,6 +16,8 @@ from monitor.metrics import Metrics
 from monitor.notify.channels import Channels, load_channels
 from monitor.notify.dispatcher import Dispatcher
 from monitor.store import Store
+
+log = logging.getLogger("dtn_monitor.runtime")
 
 
 class Runtime:
@@ -47,6 +51,45 @@ class Runtime:
         channels = load_channels(notifiers)
         store = Store(database or db_path())
         return cls(config, store, channels)
+
+    async def state_failed(self, error: str) -> None:
+        """The state cannot be written: say so once per episode, straight to the ops channels."""
+        first = self.state_error is None
+        self.state_error = error
+        self.metrics.state_writable.set(0)
+        log.error("state database %s not writable: %s; events found now are not stored", self.store.path, error)
+        if not first:
+            return
+        from monitor.notify.channels import load_secrets
+        from monitor.notify.dispatcher import deliver
+        from monitor.store import EventRow, utcnow
+
+        now = utcnow()
+        event = EventRow(0, f"state-unwritable:{now}", "state_unwritable", now,
+                         {"path": str(self.store.path), "error": error[:200]})
+        secrets = load_secrets()
+        for name in self.channels.route("state_unwritable"):
+            channel = self.channels.get(name)
+            if channel is not None:
+                ok, err = await deliver(channel, [event], secrets)
+                if not ok:
+                    log.error("could not tell channel %s that the state is not writable: %s", name, err)
+
+    def state_ok(self) -> None:
+        """Writes work (again): after an episode, one outbox event says so."""
+        if self.state_error is None:
+            return
+        self.state_error = None
+        self.metrics.state_writable.set(1)
+        try:
+            with self.store.transaction():
+                from monitor.store import utcnow
+
+                self.store.insert_event(f"state-recovered:{utcnow()}", "state_recovered", {"path": str(self.store.path)},
+                                        self.channels.route("state_recovered"))
+            log.info("state database %s is writable again", self.store.path)
+        except sqlite3.Error as exc:
+            self.state_error = str(exc)
 
     def differ(self) -> Differ:
         authoritative = {s.id for s in self.config.sources if s.authoritative}

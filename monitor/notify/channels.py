@@ -25,6 +25,8 @@ EVENT_TAGS: dict[str, set[str]] = {
     "source_failing": {"ops"},
     "source_recovered": {"ops"},
     "source_degraded": {"ops"},
+    "state_unwritable": {"ops"},
+    "state_recovered": {"ops"},
     "test": {"test"},
 }
 ALL_TAGS = {"*", "level", "docs", "edition", "ops", "test"}

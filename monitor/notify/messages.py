@@ -44,6 +44,12 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "source_failing": ("Bron faalt: {source}", "{source} faalde {failures} keer op rij. Laatste fout: {error}"),
         "source_recovered": ("Bron hersteld: {source}", "{source} werkt weer ({reason})."),
         "source_degraded": ("Bron veranderd van vorm: {source}", "{source}: {reason}. Controleer de pagina en de instellingen."),
+        "state_unwritable": (
+            "dtn-monitor kan zijn toestand niet opslaan",
+            "De database {path} weigert te schrijven ({error}). Controles gaan door maar nieuwe meldingen wachten tot "
+            "er weer geschreven kan worden. Controleer schijfruimte en rechten.",
+        ),
+        "state_recovered": ("dtn-monitor slaat zijn toestand weer op", "De database {path} werkt weer."),
         "test": ("Testbericht van dtn-monitor", "Dit is een test van kanaal {channel}. Verzonden {created}."),
     },
     "en": {
@@ -64,6 +70,12 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "source_failing": ("Source failing: {source}", "{source} failed {failures} times in a row. Last error: {error}"),
         "source_recovered": ("Source recovered: {source}", "{source} works again ({reason})."),
         "source_degraded": ("Source changed shape: {source}", "{source}: {reason}. Check the page and the settings."),
+        "state_unwritable": (
+            "dtn-monitor cannot save its state",
+            "The database {path} refuses writes ({error}). Checks go on, but new alerts wait until it can be written. "
+            "Check disk space and permissions.",
+        ),
+        "state_recovered": ("dtn-monitor saves its state again", "The database {path} works again."),
         "test": ("dtn-monitor test message", "This is a test of channel {channel}. Sent {created}."),
     },
 }

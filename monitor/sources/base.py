@@ -119,6 +119,34 @@ class Source:
             result.unclear.append((found.evidence.get("level") or text[:300])[:500])
 
 
+_ERROR_PAGE = re.compile(
+    r"\b(?:404|500|502|503|niet gevonden|pagina bestaat niet|er is een fout|fout opgetreden|storing|onderhoud|"
+    r"not found|internal server error|service unavailable|an error occurred|bad gateway|maintenance|access denied)\b",
+    re.I,
+)
+
+
+def html_text(resp: Response, url: str) -> str:
+    """The body of an HTML response, or ParseError when it is empty, binary or of another type."""
+    ctype = resp.content_type
+    if ctype and not any(t in ctype for t in ("html", "xml", "text")):
+        raise ParseError(f"{url}: expected an HTML page, got {ctype}")
+    text = resp.text
+    if not text.strip():
+        raise ParseError(f"{url}: empty or unparseable HTML (empty body)")
+    sample = text[:4096]
+    if sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f") > len(sample) // 20:
+        raise ParseError(f"{url}: empty or unparseable HTML (binary content)")
+    return text
+
+
+def looks_like_error_page(title: str, text: str) -> str | None:
+    """The page's title when an HTTP 200 page is really an error page ('Pagina niet gevonden')."""
+    head = f"{title} {text[:300]}"
+    m = _ERROR_PAGE.search(head)
+    return (title or text[:80]).strip()[:120] if m else None
+
+
 def _tname(t: type | tuple[type, ...]) -> str:
     if isinstance(t, tuple):
         return " or ".join(x.__name__ for x in t)

@@ -17,7 +17,7 @@ from lxml import etree
 from monitor.extract import dates
 from monitor.extract.text import element_text, html_document
 from monitor.facts import SourceResult, edition_from_text, names_edition
-from monitor.sources.base import ParseError, Source, SourceContext, compile_option
+from monitor.sources.base import ParseError, Source, SourceContext, compile_option, html_text, looks_like_error_page
 from monitor.sources.registry import register
 
 DEFAULT_LABEL = r"actue(?:e|le)l?\s+dreigingsniveau|huidige?\s+dreigingsniveau|current\s+threat\s+level|dreigingsniveau\s+is\s+op\s+dit\s+moment"
@@ -42,9 +42,9 @@ class NctvSource(Source):
         if resp.not_modified:
             result.not_modified = True
             return result
-        html = resp.text
+        html = html_text(resp, self.config.url)
         doc = html_document(html)
-        if doc is None or not html.strip():
+        if doc is None:
             raise ParseError(f"{self.config.url}: empty or unparseable HTML")
         base_url = resp.url
         found_anything = False
@@ -71,6 +71,10 @@ class NctvSource(Source):
                     self.publication(edition, title, url, doc_id=url, published=dates.date_from_url(url), text=text)
                 )
         if not found_anything:
+            title = " ".join(" ".join(doc.xpath("//title//text()|//h1//text()")).split())
+            error = looks_like_error_page(title, element_text(_copy(doc)))
+            if error:
+                raise ParseError(f"{self.config.url}: HTTP 200 with an error page ({error!r})")
             result.drift = "no level statement and no DTN links found on the page (redesign?)"
         return result
 

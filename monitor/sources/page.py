@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from monitor.extract import dates
 from monitor.extract.text import normalise
 from monitor.facts import SourceResult, edition_from_text, names_edition
-from monitor.sources.base import ParseError, Source, SourceContext, compile_option
+from monitor.sources.base import ParseError, Source, SourceContext, compile_option, html_text, looks_like_error_page
 from monitor.sources.registry import register
 
 
@@ -35,13 +35,17 @@ class PageSource(Source):
         if resp.not_modified:
             result.not_modified = True
             return result
-        soup = BeautifulSoup(resp.text, "lxml")
+        soup = BeautifulSoup(html_text(resp, self.config.url), "lxml")
         if soup.find() is None:
             raise ParseError(f"{self.config.url}: empty or unparseable HTML")
         for bad in soup(["script", "style", "noscript", "nav", "footer", "form"]):
             bad.decompose()
         parts = soup.select(self.opts["selector"])
         if not parts:
+            title = soup.title.get_text(" ", strip=True) if soup.title else ""
+            error = looks_like_error_page(title, soup.get_text(" ", strip=True))
+            if error:
+                raise ParseError(f"{self.config.url}: HTTP 200 with an error page ({error!r})")
             result.drift = f"selector {self.opts['selector']!r} matches nothing (redesign?)"
             return result
         part = parts[0]

@@ -299,7 +299,7 @@ def test_drift_gives_one_degraded_alert_and_recovery_one_more(
     server.set("/dtn", nctv_topic(4, OLD))
     h = Harness(tmp_path, f'[[source]]\nid = "nctv"\nkind = "nctv"\nurl = "{server.url("/dtn")}"\n', hook_channel(webhook))
     h.check()
-    server.set("/dtn", "<html><body><main><h1>Onderhoud</h1><p>Deze pagina is verhuisd.</p></main></body></html>")
+    server.set("/dtn", "<html><body><main><h1>Nieuwe website</h1><p>Welkom op onze vernieuwde site.</p></main></body></html>")
     for _ in range(3):
         h.check()
     assert [m["title"] for m in bodies(webhook)] == ["Bron veranderd van vorm: nctv"]

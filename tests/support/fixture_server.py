@@ -146,8 +146,10 @@ class FixtureServer:
         fault = reply.fault
         self._record(h, reply.status)
         try:
-            if fault == "reset":
+            if fault == "reset":  # RST: linger 0, then close the last reference to the socket
+                h.close_connection = True
                 h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                h.rfile.close()
                 h.connection.close()
                 return
             if fault == "hang":
@@ -178,7 +180,7 @@ class FixtureServer:
                 h.end_headers()
                 h.wfile.write(body[: len(body) // 2])
                 h.wfile.flush()
-                h.connection.close()
+                h.close_connection = True  # the server closes the socket: the client sees a short body
                 return
             if fault == "drip":
                 h.send_response(reply.status)
