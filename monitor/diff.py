@@ -155,9 +155,7 @@ class Differ:
         return None
 
     def _is_old(self, pub: Publication) -> bool:
-        newest = self.store.conn.execute("SELECT MAX(number) FROM editions").fetchone()[0]
-        if pub.edition.number is not None and newest is not None and pub.edition.number < newest:
-            return True
+        """An edition first seen now that is not news: published long ago, or (undated) numbered below the newest."""
         when = pub.published or (f"{pub.edition.year_month}-28" if pub.edition.year_month else None)
         if when:
             try:
@@ -165,7 +163,8 @@ class Differ:
             except ValueError:
                 return False
             return (self._now().date() - d).days > OLD_EDITION_DAYS
-        return False
+        newest = self.store.conn.execute("SELECT MAX(number) FROM editions").fetchone()[0]
+        return pub.edition.number is not None and newest is not None and pub.edition.number < newest
 
     def _publication(self, pub: Publication, first: bool) -> tuple[EventRow | None, LevelReading | None]:
         known_doc = self.store.document_seen(pub.source_id, pub.doc_id)

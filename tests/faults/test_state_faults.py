@@ -12,7 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from starlette.testclient import TestClient
+import httpx
 
 from monitor.cycle import run_check
 from monitor.daemon import Daemon
@@ -53,8 +53,9 @@ def test_disk_full_is_reported_and_loses_nothing(tmp_path: Path, server: Fixture
             errors.append(report.outcomes[0].error)
         ops = [json.loads(b) for b in webhook.bodies]
         assert [m["title"] for m in ops] == ["dtn-monitor kan zijn toestand niet opslaan"]  # once per episode
-        with TestClient(create_app(daemon)) as client:
-            ready = client.get("/readyz")
+        transport = httpx.ASGITransport(app=create_app(daemon))
+        async with httpx.AsyncClient(transport=transport, base_url="http://dtn-monitor.test") as client:
+            ready = await client.get("/readyz")
             assert ready.status_code == 503
             assert ready.json()["checks"]["state_writable"] is False
             assert "disk is full" in ready.json()["checks"]["state_error"]

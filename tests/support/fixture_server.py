@@ -54,7 +54,9 @@ class Seen:
 
 
 class FixtureServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        assert host.startswith("127."), "fixture servers listen on the loopback only"
+        self.host = host
         self.routes: dict[str, Reply | list[Reply]] = {}
         self.requests: list[Seen] = []
         self.lock = threading.Lock()
@@ -73,14 +75,14 @@ class FixtureServer:
             def do_POST(self) -> None:
                 server._handle(self)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path

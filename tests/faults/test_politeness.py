@@ -1,0 +1,61 @@
+"""Politeness: one request at a time per host, a minimum gap between them; other hosts go in parallel."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from monitor.cycle import run_check
+from tests.conftest import Harness
+from tests.support.fixture_server import FixtureServer, Reply
+from tests.support.pages import nctv_topic
+
+
+def test_one_host_is_asked_one_at_a_time_with_a_gap(tmp_path: Path, server: FixtureServer) -> None:
+    for i in range(4):
+        server.set(f"/dtn{i}", Reply(nctv_topic(4, []), delay=0.2))
+    sources = "".join(
+        f'[[source]]\nid = "s{i}"\nkind = "nctv"\nurl = "{server.url(f"/dtn{i}")}"\n' for i in range(4)
+    )
+    h = Harness(tmp_path, sources, '[[channel]]\nname="c"\nurl="log://"\n', monitor="""
+        [monitor]
+        host_min_gap = "0.3s"
+        max_concurrency = 8
+        """)
+
+    async def go() -> None:
+        rt = h.runtime()
+        try:
+            await run_check(rt)
+        finally:
+            await rt.aclose()
+
+    asyncio.run(go())
+    times = sorted(r.at for r in server.requests)  # when each request arrived
+    assert len(times) == 4
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    # each request waited for the previous answer (0.2 s) plus the 0.3 s gap
+    assert all(g >= 0.45 for g in gaps), gaps
+
+
+def test_different_hosts_run_concurrently(tmp_path: Path) -> None:
+    servers = [FixtureServer(f"127.0.0.{i + 1}").start() for i in range(3)]
+    try:
+        for s in servers:
+            s.set("/dtn", Reply(nctv_topic(4, []), delay=0.5))
+        # 127.0.0.1, 127.0.0.2, 127.0.0.3 are different hosts on the loopback
+        sources = "".join(
+            f'[[source]]\nid = "s{i}"\nkind = "nctv"\nurl = "{s.url("/dtn")}"\n'
+            for i, s in enumerate(servers)
+        )
+        h = Harness(tmp_path, sources, '[[channel]]\nname="c"\nurl="log://"\n')
+        import time
+
+        started = time.monotonic()
+        report = h.check()
+        elapsed = time.monotonic() - started
+        assert all(o.ok for o in report.outcomes), [o.error for o in report.outcomes]
+        assert elapsed < 1.4  # three 0.5 s answers in parallel, not 1.5 s in a row
+    finally:
+        for s in servers:
+            s.stop()
