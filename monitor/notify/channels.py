@@ -7,6 +7,7 @@ people goes through `mask_url`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -165,6 +166,16 @@ def load_channels(path: str | Path | None = None, *, check_secrets: bool = True)
                         f"{source}: channel {c.name!r} needs the environment variable {var} "
                         "(set it, or put it in DTN_MONITOR_SECRETS_FILE)"
                     )
+    if not problems:
+        fillable = {}
+        for c in channels:
+            if c.enabled and not c.url_template.startswith("log://"):
+                try:
+                    fillable[c.name] = c.url(secrets)
+                except KeyError:
+                    pass
+        for name, reason in _check_cached(tuple(sorted(fillable.items()))).items():
+            problems.append(f"{source}: channel {name!r}: {reason}")
     names = [c.name for c in channels]
     for dup in {n for n in names if names.count(n) > 1}:
         problems.append(f"{source}: channel name {dup!r} is used twice")
@@ -197,8 +208,6 @@ def _protect(channels: list[Channel], secrets: dict[str, str]) -> None:
 
 
 def _parse(data: dict[str, Any], path: Path, loc: _Locator) -> tuple[list[Channel], DeliveryPolicy, list[str]]:
-    import apprise
-
     problems: list[str] = []
     for key in data:
         if key not in ("channel", "delivery"):
@@ -239,9 +248,6 @@ def _parse(data: dict[str, Any], path: Path, loc: _Locator) -> tuple[list[Channe
             problems.append(
                 f"{at('url')}: {label}: the URL holds a literal password; write ${{SMTP_PASSWORD}} and set it in the environment"
             )
-        scheme = url.split("://", 1)[0].lower()
-        if scheme not in ("log", "http", "https") and scheme not in _apprise_schemes(apprise):
-            problems.append(f"{at('url')}: {label}: apprise does not know the scheme {scheme!r}:// (see apprise's list of services)")
         tags = raw.get("tags", ["*"])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             problems.append(f"{at('tags')}: {label}: tags must be a list of strings")
@@ -260,17 +266,9 @@ def _parse(data: dict[str, Any], path: Path, loc: _Locator) -> tuple[list[Channe
     return channels, DeliveryPolicy(**policy_kwargs), problems
 
 
-_SCHEMES: set[str] | None = None
+@functools.lru_cache(maxsize=64)
+def _check_cached(urls: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """apprise's own verdict on each URL, asked once per set of URLs (in a child process, see sender)."""
+    from monitor.notify.sender import check_urls
 
-
-def _apprise_schemes(apprise: Any) -> set[str]:
-    global _SCHEMES
-    if _SCHEMES is None:
-        schemes: set[str] = set()
-        details = apprise.Apprise().details()
-        for svc in details.get("schemas", []):
-            for key in ("protocols", "secure_protocols"):
-                for p in svc.get(key) or []:
-                    schemes.add(str(p).lower())
-        _SCHEMES = schemes
-    return _SCHEMES
+    return check_urls(dict(urls))

@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitor.notify import sender
 from monitor.notify.channels import Channel, Channels, load_secrets
-from monitor.notify.messages import Message, render
+from monitor.notify.messages import render
 from monitor.store import DeliveryRow, EventRow, Store
 
 log = logging.getLogger("dtn_monitor.notify")
@@ -30,38 +31,6 @@ class SendResult:
     events: list[str] = field(default_factory=list)
 
 
-def send_apprise(url: str, message: Message) -> tuple[bool, str | None]:
-    """One apprise target; apprise's own log lines become the error text (never the URL)."""
-    import apprise
-
-    obj = apprise.Apprise()
-    if not obj.add(url):
-        return False, "apprise rejected the URL (check its syntax and required parts)"
-    fmt = {"html": apprise.NotifyFormat.HTML, "markdown": apprise.NotifyFormat.MARKDOWN}.get(
-        message.body_format, apprise.NotifyFormat.TEXT
-    )
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as output:  # type: ignore[no-untyped-call]
-        ok = obj.notify(body=message.body, title=message.title, body_format=fmt)
-        captured = output.getvalue() if hasattr(output, "getvalue") else ""
-    if ok:
-        return True, None
-    lines = [ln.strip() for ln in str(captured).splitlines() if ln.strip()]
-    error = lines[-1] if lines else "the service did not accept the message"
-    return False, _scrub(error, url)
-
-
-def _scrub(text: str, url: str) -> str:
-    """Remove any part of the secret URL from an error text."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    secrets = [url, parts.password or "", parts.username or ""] + [seg for seg in parts.path.split("/") if len(seg) >= 8]
-    for s in secrets:
-        if s and len(s) >= 4:
-            text = text.replace(s, "***")
-    return text[:300]
-
-
 async def deliver(channel: Channel, events: list[EventRow], secrets: dict[str, str]) -> tuple[bool, str | None]:
     """Render and send one message with these events to one channel."""
     try:
@@ -73,10 +42,7 @@ async def deliver(channel: Channel, events: list[EventRow], secrets: dict[str, s
     if scheme == "log":
         logging.getLogger("dtn_monitor.alert").warning("%s\n%s", message.title, message.body)
         return True, None
-    try:
-        return await asyncio.to_thread(send_apprise, url, message)
-    except Exception as exc:
-        return False, _scrub(f"{type(exc).__name__}: {exc}", url)
+    return await sender.send(url, message.title, message.body, message.body_format)
 
 
 class Dispatcher:

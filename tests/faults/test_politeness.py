@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from pathlib import Path
 
 from monitor.cycle import run_check
@@ -33,7 +34,7 @@ def test_one_host_is_asked_one_at_a_time_with_a_gap(tmp_path: Path, server: Fixt
     asyncio.run(go())
     times = sorted(r.at for r in server.requests)  # when each request arrived
     assert len(times) == 4
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     # each request waited for the previous answer (0.2 s) plus the 0.3 s gap
     assert all(g >= 0.45 for g in gaps), gaps
 
