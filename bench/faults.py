@@ -230,7 +230,7 @@ def soak(seconds: float, sources: int = 5, sample_every: float = 10.0) -> SoakRe
         start = time.monotonic()
         next_sample = start
         next_edition = start + 60
-        number = 200
+        number = 60  # editions are numbered up to ~150
         while (now := time.monotonic()) - start < seconds:
             if now >= next_sample:
                 report.samples.append((now - start, *_proc(d.proc.pid)))

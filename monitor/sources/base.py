@@ -126,6 +126,9 @@ _ERROR_PAGE = re.compile(
 )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def html_text(resp: Response, url: str) -> str:
     """The body of an HTML response, or ParseError when it is empty, binary or of another type."""
     ctype = resp.content_type
@@ -135,7 +138,7 @@ def html_text(resp: Response, url: str) -> str:
     if not text.strip():
         raise ParseError(f"{url}: empty or unparseable HTML (empty body)")
     sample = text[:4096]
-    if sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f") > len(sample) // 20:
+    if len(_CONTROL.findall(sample)) > len(sample) // 20:
         raise ParseError(f"{url}: empty or unparseable HTML (binary content)")
     return text
 

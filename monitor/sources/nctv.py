@@ -20,6 +20,9 @@ from monitor.facts import SourceResult, edition_from_text, names_edition
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option, html_text, looks_like_error_page
 from monitor.sources.registry import register
 
+_SKIP = {"script", "style", "title", "meta", "noscript", "template", "a", "nav", "option"}
+_BLOCKS = {"p", "div", "section", "article", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "aside", "header",
+           "main", "dd", "dt", "blockquote", "body"}
 DEFAULT_LABEL = r"actue(?:e|le)l?\s+dreigingsniveau|huidige?\s+dreigingsniveau|current\s+threat\s+level|dreigingsniveau\s+is\s+op\s+dit\s+moment"
 
 
@@ -79,14 +82,21 @@ class NctvSource(Source):
         return result
 
     def _level_statement(self, doc: etree._Element) -> str | None:
-        """The text that starts at the 'current level' label: the label's block and the next one."""
+        """The text that starts at the 'current level' label: the label's block and, if short, the next one."""
         label = compile_option(self.opts["level_label"])
-        full = element_text(_copy(doc), main_only=False)
-        paras = [p.strip() for p in re.split(r"\n\s*\n", full) if p.strip()]
-        for i, para in enumerate(paras):
-            if label.search(para):
-                window = paras[i : i + 2] if len(para) < 80 else [para]
-                return "\n\n".join(window)
+        for el in doc.iter():
+            if not isinstance(el.tag, str) or el.tag in _SKIP or not el.text or not label.search(el.text):
+                continue
+            block = el
+            while block.tag not in _BLOCKS and block.getparent() is not None:
+                block = block.getparent()
+            texts = [" ".join(block.text_content().split())]
+            following = block.getnext()
+            while following is not None and not isinstance(following.tag, str):
+                following = following.getnext()
+            if len(texts[0]) < 80 and following is not None and following.tag not in _SKIP:
+                texts.append(" ".join(following.text_content().split()))
+            return "\n\n".join(t for t in texts if t)
         for meta in doc.xpath("//meta[@property='og:description' or @name='description']/@content"):
             if label.search(meta) or re.search(r"dreigingsniveau|threat level", meta, re.I):
                 return str(meta)
