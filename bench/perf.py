@@ -134,11 +134,12 @@ def ours(n: int, servers: list, urls: list[str], work: Path) -> dict[str, dict[s
 
     channels = work / "channels.toml"
     channels.write_text('[[channel]]\nname = "c"\nurl = "log://"\n', encoding="utf-8")
+    before = sum(s.count() for s in servers)
     d = DaemonProcess(work, config, channels).start()
     try:
         assert d.proc is not None
-        before = sum(s.count() for s in servers)
-        d.wait_for(lambda: sum(s.count() for s in servers) >= before + n, timeout=600, interval=0.2)
+        if not d.wait_for(lambda: sum(s.count() for s in servers) >= before + n, timeout=300, interval=0.2):
+            raise RuntimeError(f"daemon did not finish its first cycle: {sum(s.count() for s in servers) - before} of {n}")
         time.sleep(2)
         results["daemon"] = {"rss_kb": _status("VmRSS", d.proc.pid), "hwm_kb": _status("VmHWM", d.proc.pid)}
     finally:

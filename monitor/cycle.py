@@ -122,8 +122,12 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
         error = f"internal error in adapter {source.kind}: {type(exc).__name__}: {exc}"
     duration = time.monotonic() - started
     if result is not None and result.not_modified:
+        # 304: the facts are those of the last check. Publications and unclear statements were
+        # recorded then; only the level reading counts again (a change is confirmed by repetition).
         stored = store.source_row(source.id)["last_facts"]
-        result = SourceResult.from_facts_json(source.id, json.loads(stored)) if stored else result
+        if stored:
+            result = SourceResult.from_facts_json(source.id, json.loads(stored))
+            result.publications, result.unclear = [], []
     differ = runtime.differ()
     events: list[EventRow] = []
     try:
