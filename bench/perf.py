@@ -55,7 +55,7 @@ def driver(config: str, db: str, cycles: int) -> None:
 
     from monitor.config import load_config
     from monitor.cycle import run_check
-    from monitor.notify.channels import Channels, Channel
+    from monitor.notify.channels import Channel, Channels
     from monitor.runtime import Runtime
     from monitor.store import Store
 
