@@ -260,6 +260,13 @@ class Differ:
                     "links": [{"source": source.id, "url": reading.url}],
                 })]
             return []
+        if reading.level == current["level"] and current["baseline"] == HISTORY_BASELINE:
+            # the first live reading confirms the loaded history: from now on the level is observed, not assumed
+            self.store.conn.execute(
+                "INSERT INTO levels(level, since, recorded_at, sources, evidence, baseline) VALUES (?, ?, ?, ?, ?, 1)",
+                (reading.level, now.date().isoformat(), now_iso, json.dumps([source.id]), reading.evidence),
+            )
+            return []
         if reading.level == current["level"]:
             sources = json.loads(current["sources"])
             if source.id not in sources:
