@@ -21,7 +21,7 @@ from monitor.facts import SourceResult
 from monitor.fetch import FetchError
 from monitor.sources import registry
 from monitor.sources.base import ParseError, SourceContext
-from monitor.store import EventRow
+from monitor.store import EventRow, utcnow
 
 if TYPE_CHECKING:
     from monitor.runtime import Runtime
@@ -98,6 +98,37 @@ async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool 
         return await _check(runtime, source, dry_run)
 
 
+def _steady_304(runtime: Runtime, source: SourceConfig, result: SourceResult, ctx: SourceContext, duration: float) -> bool:
+    """The common case — 304, nothing failing or degraded, the level read is the current one — in one UPDATE.
+
+    It records exactly what the full diff would record for it (the check, the success, the streak),
+    without a transaction per source: most cycles of a healthy daemon are this.
+    """
+    if not result.not_modified:
+        return False
+    row = runtime.store.source_row(source.id)
+    if row["failing_since"] or row["degraded_since"] or not row["baseline_done"]:
+        return False
+    levels = {r.level for r in result.levels}
+    if levels:
+        current = runtime.store.current_level()
+        if current is None or levels != {current["level"]} or row["observed_level"] != current["level"]:
+            return False
+    now = utcnow()
+    try:
+        runtime.store.conn.execute(
+            "UPDATE sources SET last_check = ?, last_success = ?, last_result = 'not-modified', last_error = NULL, "
+            "consecutive_failures = 0, checks = checks + 1, not_modified = not_modified + ?, bytes = bytes + ?, "
+            "last_duration_ms = ?, observed_streak = observed_streak + ?, observed_at = COALESCE(?, observed_at) "
+            "WHERE id = ?",
+            (now, now, ctx.not_modified, ctx.bytes, round(duration * 1000), 1 if levels else 0,
+             now if levels else None, source.id),
+        )
+    except sqlite3.Error:
+        return False  # the full path reports it
+    return True
+
+
 async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> SourceOutcome:
     store = runtime.store
     adapter_cls = registry.get(source.kind)
@@ -128,6 +159,10 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
         if stored:
             result = SourceResult.from_facts_json(source.id, json.loads(stored))
             result.publications, result.unclear = [], []
+    if result is not None and not dry_run and _steady_304(runtime, source, result, ctx, duration):
+        runtime.metrics.observe_check(source.id, ctx, None, duration, [])
+        runtime.state_ok()
+        return SourceOutcome(source.id, ok=True, result=result, duration=duration)
     differ = runtime.differ()
     events: list[EventRow] = []
     try:
