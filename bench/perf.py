@@ -140,7 +140,7 @@ def ours(n: int, servers: list, urls: list[str], work: Path) -> dict[str, dict[s
         assert d.proc is not None
         if not d.wait_for(lambda: sum(s.count() for s in servers) >= before + n, timeout=300, interval=0.2):
             raise RuntimeError(f"daemon did not finish its first cycle: {sum(s.count() for s in servers) - before} of {n}")
-        time.sleep(2)
+        time.sleep(8)  # past the next outbox tick, where the daemon hands freed heap back
         results["daemon"] = {"rss_kb": _status("VmRSS", d.proc.pid), "hwm_kb": _status("VmHWM", d.proc.pid)}
     finally:
         d.stop()

@@ -70,6 +70,7 @@ class Daemon:
     async def _dispatch(self) -> None:
         if self.stop_event.is_set():
             return
+        _trim_heap()
         try:
             await self._tracked(self.runtime.dispatcher.dispatch_due())
         except Exception:
@@ -134,6 +135,23 @@ class Daemon:
         log.info("stopped cleanly")
         if server_task.done() and not server_task.cancelled() and server_task.exception() and not self.stop_event.is_set():
             raise SystemExit(1)
+
+
+def _trim_heap() -> None:
+    """Give freed heap back to the OS (glibc keeps it otherwise), so idle RSS stays flat and low."""
+    global _LIBC
+    if _LIBC is None:
+        try:
+            import ctypes
+
+            _LIBC = ctypes.CDLL("libc.so.6")
+        except OSError:
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)  # type: ignore[attr-defined]
+
+
+_LIBC: object = None
 
 
 def default_bind() -> tuple[str, int]:

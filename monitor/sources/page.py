@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import urldefrag, urljoin
 
-from bs4 import BeautifulSoup
-
 from monitor.extract import dates
 from monitor.extract.text import normalise
 from monitor.facts import SourceResult, edition_from_text, names_edition
@@ -35,6 +33,8 @@ class PageSource(Source):
         if resp.not_modified:
             result.not_modified = True
             return result
+        from bs4 import BeautifulSoup  # imported on use: daemons without page sources stay ~6 MB smaller
+
         soup = BeautifulSoup(html_text(resp, self.config.url), "lxml")
         if soup.find() is None:
             raise ParseError(f"{self.config.url}: empty or unparseable HTML")
