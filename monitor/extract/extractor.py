@@ -50,7 +50,8 @@ GLUE_WORDS = (
     "huidige|actuele|voor|ons|land|sinds|jaren|jaar|maanden|date|ref|dtnref|nationale|landelijke|met|"
     "remains|remained|stays|stayed|stands|stood|at|the|level|still|currently|netherlands|for|set|"
     "maintained|kept|unchanged|national|has|been|therefore|also|now|de|afgelopen|vijf|periode|"
-    "daarmee|hiermee|opnieuw|wederom|again|of|nctv|door|by|vandaag|today|officieel|officially"
+    "daarmee|hiermee|opnieuw|wederom|again|of|nctv|door|by|vandaag|today|officieel|officially|"
+    "voorlopig|vooralsnog|dit|moment|eveneens|onverminderd|for now|currently|unchanged"
 )
 GLUE = rf"(?:\s*(?:{GLUE_WORDS})\b|\s*[:,\-–]|\s*\((?:dtn|dtnref)\))"
 
@@ -157,6 +158,7 @@ _CHANGE_FROM_TO = [
         re.I,
     ),
     re.compile(rf"\bfrom\s+(?:level\s+)?{_val('a')}\s*(?:\)\s*)?to\s+(?:level\s+)?{_val('b')}", re.I),
+    re.compile(rf"\bto\s+(?:level\s+)?{_val('b')}\s*(?:\)\s*)?,?\s*(?:up |down )?from\s+(?:level\s+)?{_val('a')}", re.I),
 ]
 _CHANGE_TO_ONLY = [
     re.compile(
@@ -275,6 +277,12 @@ def _value(m: re.Match[str], p: str) -> tuple[int | None, bool]:
 # --- sentence cleaning -------------------------------------------------------------------
 
 
+_DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+(?:{dates._MONTH_ALT})\b|\b(?:{dates._MONTH_ALT})\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+_SAME_LEVEL = re.compile(
+    r"\b(?:blijft|staat|remains|stays)\s+(?:nu\s+|nog\s+|now\s+|still\s+)?(?:op|at)\s+(?:dat|hetzelfde|that|the same)\s+(?:niveau|level)\b"
+)
+
+
 def _clean(sentence: str) -> str:
     """Lower-cased sentence with quotes, editions, dates, Kamerstuk numbers and scale phrases removed."""
     s = unquote(sentence).lower()
@@ -285,6 +293,11 @@ def _clean(sentence: str) -> str:
     s = _KAMERSTUK_STRIP.sub(" ref ", s)
     s = re.sub(r"\b(?:op\s+(?:één|een)\s+na\s+hoogste|second[- ]highest)\b", " secondhighest ", s)
     s = _SCALE_RE.sub(" ", s)
+    s = _DAY_MONTH.sub(" date ", s)
+    if _FOREIGN.search(s) and _DOMESTIC.search(s):
+        # "in Nederland blijft het 4, terwijl België verlaagde naar 2": drop the foreign clause
+        clauses = re.split(r"(?<=[,;])\s*|\s+(?=(?:terwijl|maar|whereas|while|but)\b)", s)
+        s = " ".join(c for c in clauses if not (_FOREIGN.search(c) and not _DOMESTIC.search(c)))
     return re.sub(r"\s+", " ", s)
 
 
@@ -331,7 +344,9 @@ def _changes_in(clean: str, pos: int, raw: str, past: list[_Change] | None = Non
     return found
 
 
-def _states_in(clean: str, pos: int, raw: str) -> list[_Candidate]:
+def _states_in(clean: str, pos: int, raw: str, in_context: bool = False) -> list[_Candidate]:
+    """Level states in one sentence; `in_context`: the previous sentence was about the threat level,
+    so a bare "het niveau blijft 'substantieel'" refers to it."""
     out: list[_Candidate] = []
     if not _LEVEL_CONTEXT.search(clean) and not re.search(r"\bniveau\b", clean):
         return out
@@ -374,7 +389,7 @@ def _states_in(clean: str, pos: int, raw: str) -> list[_Candidate]:
         lvl = _word_level(m.group("sord"))
         if lvl and _LEVEL_CONTEXT.search(clean):
             values.append((lvl, 2, m.start()))
-    if re.search(r"dreig|threat", clean):
+    if in_context or re.search(r"dreig|threat", clean):
         for rx in (_STATE_GENERIC_ANCHOR, _STATE_CARRIED):
             for m in rx.finditer(clean):
                 lvl, consistent = _value(m, "s")
@@ -544,12 +559,18 @@ def extract(text: str) -> Extraction:
     changes: list[_Change] = []
     past_changes: list[_Change] = []
     states: list[_Candidate] = []
+    previous_about_level = False
     for pos, (_pi, sentence) in enumerate(sentences(text)):
         clean = _clean(sentence)
         if _excluded(clean):
+            previous_about_level = False
             continue
         changes.extend(_changes_in(clean, pos, sentence, past_changes))
-        states.extend(_states_in(clean, pos, sentence))
+        states.extend(_states_in(clean, pos, sentence, previous_about_level))
+        if past_changes and _SAME_LEVEL.search(clean):
+            # "… werd verhoogd naar 4; het blijft nu op dat niveau": the level named by that change
+            states.append(_Candidate(past_changes[-1].to_level, 2, sentence, pos))
+        previous_about_level = bool(re.search(ANCHOR, clean))
 
     _decide(result, changes, states, past_changes)
     return result
