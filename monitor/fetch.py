@@ -287,23 +287,18 @@ class Fetcher:
         async with self._client.stream("GET", url, headers=headers, timeout=timeout) as r:
             chunks: list[bytes] = []
             size = 0
-            if r.status_code not in (301, 302, 303, 307, 308, 304):
-                declared = r.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > cap and "content-encoding" not in r.headers:
-                    raise TooLarge(f"{url} announces {int(declared)} bytes, over the cap of {cap}", url=url)
-                async for chunk in r.aiter_bytes():
-                    size += len(chunk)
-                    if size > cap:
-                        raise TooLarge(f"{url} sent more than {cap} bytes (after decompression); stopped reading", url=url)
-                    chunks.append(chunk)
-                declared_len = r.headers.get("content-length")
-                if (
-                    declared_len
-                    and declared_len.isdigit()
-                    and "content-encoding" not in r.headers
-                    and size < int(declared_len)
-                ):
-                    raise FetchError(f"truncated body from {url}: {size} of {declared_len} bytes", url=url)
+            declared = r.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > cap and "content-encoding" not in r.headers:
+                raise TooLarge(f"{url} announces {int(declared)} bytes, over the cap of {cap}", url=url)
+            # read every body to its end (also a 304's or a redirect's): only then can the
+            # connection be kept alive for the next request
+            async for chunk in r.aiter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise TooLarge(f"{url} sent more than {cap} bytes (after decompression); stopped reading", url=url)
+                chunks.append(chunk)
+            if declared and declared.isdigit() and "content-encoding" not in r.headers and size < int(declared):
+                raise FetchError(f"truncated body from {url}: {size} of {declared} bytes", url=url)
             return Response(
                 url=str(r.url),
                 status=r.status_code,
