@@ -114,9 +114,6 @@ class SourceResult:
     documents: list[str] = field(default_factory=list)  # other document ids read (marked seen)
     not_modified: bool = False
     drift: str | None = None  # the page answered but no longer has the shape we read
-    bytes_downloaded: int = 0
-    requests: int = 0
-    not_modified_count: int = 0
 
     def facts_json(self) -> dict[str, Any]:
         return {

@@ -110,9 +110,10 @@ def fields(event: EventRow, lang: str, channel: str = "") -> dict[str, Any]:
     p["evidence"] = f"«{p['evidence']}»" if p.get("evidence") else ""
     p["sources"] = ", ".join(p.get("sources") or []) or "-"
     p["others"] = ", ".join(p.get("others") or []) or "-"
-    for key in ("from_level", "to_level", "level", "reported", "current"):
-        if key in p and p[key] is not None:
-            p[f"{key.removesuffix('_level')}_desc" if key.endswith("_level") else f"{key}_desc"] = _desc(p[key], lang)
+    for key, name in (("from_level", "from_desc"), ("to_level", "to_desc"), ("level", "level_desc"),
+                      ("reported", "reported_desc"), ("current", "current_desc")):
+        if p.get(key) is not None:
+            p[name] = _desc(p[key], lang)
     if p.get("to_level") in LEVELS:
         p["to_name"] = LEVELS[p["to_level"]].name
         p["to_name_en"] = LEVELS[p["to_level"]].name_en
