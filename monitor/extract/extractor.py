@@ -51,7 +51,7 @@ GLUE_WORDS = (
     "remains|remained|stays|stayed|stands|stood|at|the|level|still|currently|netherlands|for|set|"
     "maintained|kept|unchanged|national|has|been|therefore|also|now|de|afgelopen|vijf|periode|"
     "daarmee|hiermee|opnieuw|wederom|again|of|nctv|door|by|vandaag|today|officieel|officially|"
-    "voorlopig|vooralsnog|dit|moment|eveneens|onverminderd|for now|currently|unchanged"
+    "voorlopig|vooralsnog|dit|moment|eveneens|onverminderd|for now|currently|unchanged|hangen|zit|dat|which"
 )
 GLUE = rf"(?:\s*(?:{GLUE_WORDS})\b|\s*[:,\-–]|\s*\((?:dtn|dtnref)\))"
 
