@@ -98,7 +98,9 @@ async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool 
         return await _check(runtime, source, dry_run)
 
 
-def _steady_304(runtime: Runtime, source: SourceConfig, result: SourceResult, ctx: SourceContext, duration: float) -> bool:
+def _steady_304(
+    runtime: Runtime, source: SourceConfig, row: sqlite3.Row, result: SourceResult, ctx: SourceContext, duration: float
+) -> bool:
     """The common case — 304, nothing failing or degraded, the level read is the current one — in one UPDATE.
 
     It records exactly what the full diff would record for it (the check, the success, the streak),
@@ -106,7 +108,6 @@ def _steady_304(runtime: Runtime, source: SourceConfig, result: SourceResult, ct
     """
     if not result.not_modified:
         return False
-    row = runtime.store.source_row(source.id)
     if row["failing_since"] or row["degraded_since"] or not row["baseline_done"]:
         return False
     levels = {r.level for r in result.levels}
@@ -155,11 +156,12 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
     if result is not None and result.not_modified:
         # 304: the facts are those of the last check. Publications and unclear statements were
         # recorded then; only the level reading counts again (a change is confirmed by repetition).
-        stored = store.source_row(source.id)["last_facts"]
+        # `row` was read before the fetch: its facts belong to the validators the request sent
+        stored = row["last_facts"]
         if stored:
             result = SourceResult.from_facts_json(source.id, json.loads(stored))
             result.publications, result.unclear = [], []
-    if result is not None and not dry_run and _steady_304(runtime, source, result, ctx, duration):
+    if result is not None and not dry_run and _steady_304(runtime, source, row, result, ctx, duration):
         runtime.metrics.observe_check(source.id, ctx, None, duration, [])
         runtime.state_ok()
         return SourceOutcome(source.id, ok=True, result=result, duration=duration)

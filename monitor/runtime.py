@@ -13,9 +13,9 @@ from monitor.config import Config, db_path, load_config
 from monitor.diff import Differ
 from monitor.fetch import Fetcher
 from monitor.metrics import Metrics
-from monitor.notify.channels import Channels, load_channels
-from monitor.notify.dispatcher import Dispatcher
-from monitor.store import Store
+from monitor.notify.channels import Channels, load_channels, load_secrets
+from monitor.notify.dispatcher import Dispatcher, deliver
+from monitor.store import EventRow, Store, utcnow
 
 log = logging.getLogger("dtn_monitor.runtime")
 
@@ -60,10 +60,6 @@ class Runtime:
         log.error("state database %s not writable: %s; events found now are not stored", self.store.path, error)
         if not first:
             return
-        from monitor.notify.channels import load_secrets
-        from monitor.notify.dispatcher import deliver
-        from monitor.store import EventRow, utcnow
-
         now = utcnow()
         event = EventRow(0, f"state-unwritable:{now}", "state_unwritable", now,
                          {"path": str(self.store.path), "error": error[:200]})
@@ -83,8 +79,6 @@ class Runtime:
         self.metrics.state_writable.set(1)
         try:
             with self.store.transaction():
-                from monitor.store import utcnow
-
                 self.store.insert_event(f"state-recovered:{utcnow()}", "state_recovered", {"path": str(self.store.path)},
                                         self.channels.route("state_recovered"))
             log.info("state database %s is writable again", self.store.path)

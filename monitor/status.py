@@ -90,6 +90,8 @@ def status(store: Store, config: Config | None, *, events: int = 10) -> dict[str
 
 
 def _public(payload: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in payload.items() if k not in ("error",)} | (
-        {"error": str(payload["error"])[:200]} if "error" in payload else {}
-    )
+    """Event payloads are public facts; only an error text is shortened."""
+    out = dict(payload)
+    if "error" in out:
+        out["error"] = str(out["error"])[:200]
+    return out

@@ -364,12 +364,9 @@ def _states_in(clean: str, pos: int, raw: str, in_context: bool = False) -> list
         before = clean[max(0, start - 12) : start]
         if re.search(r"\b(?:niet|geen|not)\s*$", before):
             continue
-        glue = m.group("glue") or ""
-        bare_meaning = bool(m.group("sparen") and not m.group("snum") and not m.group("sname"))
-        if bare_meaning:
-            continue
+        if m.group("sparen") and not m.group("snum") and not m.group("sname"):
+            continue  # a bare meaning word ("reëel") is no level
         values.append((lvl, 3 if consistent else 1, start))
-        _ = glue
     for rx in (_STATE_NIVEAU_NUM, _STATE_NUM_NAME, _STATE_NAME_NUM):
         for m in rx.finditer(clean):
             num = _word_level(m.group("snum"))
@@ -607,8 +604,8 @@ def _decide(
         result.level_name = level_name(result.level)
         return
     if not states:
-        result.confidence = HIGH if result.dtn is None else MEDIUM
-        result.confidence = LOW if result.dtn is None else result.confidence
+        # no level stated: an edition alone is a medium-confidence finding, nothing at all is low
+        result.confidence = MEDIUM if result.dtn is not None else LOW
         return
     totals: dict[int, int] = {}
     strongest: dict[int, int] = {}

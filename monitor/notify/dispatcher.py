@@ -13,6 +13,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from monitor.notify import sender
@@ -115,8 +116,6 @@ class Dispatcher:
 
 
 def _ts(iso: str) -> float:
-    from datetime import datetime
-
     return datetime.fromisoformat(iso).timestamp()
 
 
