@@ -127,7 +127,7 @@ def kill_loop(kills: int, seed: int = 7, workdir: Path | None = None) -> KillRep
         """)
     channels = write(tmp, "channels.toml", f"""
         [delivery]
-        lease = "2s"
+        lease = "150s"
         retry_base = "1s"
         retry_max = "2s"
         [[channel]]

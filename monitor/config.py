@@ -73,6 +73,7 @@ class MonitorSettings:
     language: str = "nl"
     level_confirmations: int = 2
     detail_fetch_limit: int = 3
+    lag_tolerance: float = 6 * 3600.0  # a source showing another level this long: one ops message
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ _SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "max_body_bytes": int,
     "max_redirects": int,
     "host_min_gap": (str, int, float),
+    "lag_tolerance": (str, int, float),
     "max_concurrency": int,
     "alert_on_baseline": bool,
     "language": str,
@@ -186,7 +188,7 @@ def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = No
                 f"{where('monitor', key)}: [monitor] unknown key {key!r}; allowed: {', '.join(sorted(_SETTING_TYPES))}"
             )
             continue
-        if key == "host_min_gap":
+        if key in ("host_min_gap", "lag_tolerance"):
             try:
                 settings_kwargs[key] = parse_duration(value)
             except ValueError as exc:

@@ -1,9 +1,9 @@
-"""One check cycle: fetch → extract → diff → events and outbox, for one or many sources.
+"""One check cycle: fetch → extract → decide → events and outbox, for one or many sources.
 
-Each source is checked on its own: one failing source never stops the others. Fetching
-runs concurrently (bounded and polite per host, see fetch.py); every source's diff runs in
-its own IMMEDIATE transaction, so its facts, events, outbox rows and HTTP validators are
-committed together or not at all.
+Each source is checked on its own: one failing source never stops the others. Fetching runs
+concurrently (bounded and polite per host, see fetch.py); every source's decision runs in its
+own locked transaction, so its facts, events, outbox rows and HTTP validators are committed
+together or not at all. A dry run decides inside a transaction that is rolled back.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from monitor.config import SourceConfig
+from monitor.decide import Decisions, Followup
 from monitor.facts import SourceResult
 from monitor.fetch import FetchError
 from monitor.sources import registry
 from monitor.sources.base import ParseError, SourceContext
-from monitor.store import EventRow, utcnow
+from monitor.store import EventRow, StateError
+from monitor.store.db import Row
 
 if TYPE_CHECKING:
     from monitor.runtime import Runtime
@@ -40,6 +41,7 @@ class SourceOutcome:
     error: str | None = None
     result: SourceResult | None = None
     events: list[EventRow] = field(default_factory=list)
+    followups: list[Followup] = field(default_factory=list)
     duration: float = 0.0
     skipped: bool = False
 
@@ -53,7 +55,7 @@ class SourceOutcome:
             "not_modified": bool(r and r.not_modified),
             "drift": r.drift if r else None,
             "publications": [
-                {"edition": p.edition.label, "title": p.title, "url": p.url, "published": p.published}
+                {"edition": p.edition.label, "title": p.title, "url": p.url, "published": p.published, "role": p.role}
                 for p in (r.publications if r else [])
             ],
             "levels": [
@@ -75,6 +77,10 @@ class CycleReport:
     @property
     def events(self) -> list[EventRow]:
         return [e for o in self.outcomes for e in o.events]
+
+    @property
+    def followups(self) -> list[Followup]:
+        return [f for o in self.outcomes for f in o.followups]
 
     def as_dict(self) -> dict[str, Any]:
         return {"dry_run": self.dry_run, "sources": [o.as_dict() for o in self.outcomes],
@@ -98,35 +104,29 @@ async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool 
         return await _check(runtime, source, dry_run)
 
 
-def _steady_304(
-    runtime: Runtime, source: SourceConfig, row: sqlite3.Row, result: SourceResult, ctx: SourceContext, duration: float
-) -> bool:
-    """The common case — 304, nothing failing or degraded, the level read is the current one — in one UPDATE.
+def _replay(row: Row, source_id: str) -> SourceResult:
+    """A 304: the facts are those of the last accepted check (they belong to the validators sent).
 
-    It records exactly what the full diff would record for it (the check, the success, the streak),
-    without a transaction per source: most cycles of a healthy daemon are this.
-    """
-    if not result.not_modified:
+    Publications and unclear statements were recorded then; the level reading and the shape
+    count again (a change is confirmed, and a redesign noticed, by repetition)."""
+    stored = row["last_facts"]
+    result = SourceResult.from_facts_json(source_id, json.loads(stored)) if stored else SourceResult(source_id)
+    result.not_modified = True
+    result.publications, result.unclear = [], []
+    return result
+
+
+def _steady(runtime: Runtime, row: Row, result: SourceResult) -> bool:
+    """The common case — a 304, nothing failing, no drift, the level read is the accepted one."""
+    if not result.not_modified or result.drift:
         return False
-    if row["failing_since"] or row["degraded_since"] or not row["baseline_done"]:
+    if row["failing_since"] or row["degraded_since"] or row["shape_misses"] or not row["baseline_done"]:
         return False
     levels = {r.level for r in result.levels}
     if levels:
         current = runtime.store.current_level()
         if current is None or levels != {current["level"]} or row["observed_level"] != current["level"]:
             return False
-    now = utcnow()
-    try:
-        runtime.store.conn.execute(
-            "UPDATE sources SET last_check = ?, last_success = ?, last_result = 'not-modified', last_error = NULL, "
-            "consecutive_failures = 0, checks = checks + 1, not_modified = not_modified + ?, bytes = bytes + ?, "
-            "last_duration_ms = ?, observed_streak = observed_streak + ?, observed_at = COALESCE(?, observed_at) "
-            "WHERE id = ?",
-            (now, now, ctx.not_modified, ctx.bytes, round(duration * 1000), 1 if levels else 0,
-             now if levels else None, source.id),
-        )
-    except sqlite3.Error:
-        return False  # the full path reports it
     return True
 
 
@@ -138,7 +138,7 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
     row = store.source_row(source.id)
     ctx = SourceContext(
         fetcher=runtime.fetcher,
-        validators_of=store.validators,
+        validators_of=lambda url: store.validators(source.id, url),
         is_known=lambda doc: store.document_seen(source.id, doc),
         first_check=not row["baseline_done"],
     )
@@ -154,49 +154,53 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
         error = f"internal error in adapter {source.kind}: {type(exc).__name__}: {exc}"
     duration = time.monotonic() - started
     if result is not None and result.not_modified:
-        # 304: the facts are those of the last check. Publications and unclear statements were
-        # recorded then; only the level reading counts again (a change is confirmed by repetition).
-        # `row` was read before the fetch: its facts belong to the validators the request sent
-        stored = row["last_facts"]
-        if stored:
-            result = SourceResult.from_facts_json(source.id, json.loads(stored))
-            result.publications, result.unclear = [], []
-    if result is not None and not dry_run and _steady_304(runtime, source, row, result, ctx, duration):
-        runtime.metrics.observe_check(source.id, ctx, None, duration, [])
-        runtime.state_ok()
-        return SourceOutcome(source.id, ok=True, result=result, duration=duration)
-    differ = runtime.differ()
-    events: list[EventRow] = []
+        result = _replay(row, source.id)
+    if result is not None and not dry_run and _steady(runtime, row, result):
+        try:
+            store.record_unchanged(source.id, not_modified=ctx.not_modified, nbytes=ctx.bytes,
+                                   duration_ms=round(duration * 1000), reading=bool(result.levels))
+        except StateError:
+            pass  # the full path below reports it
+        else:
+            runtime.metrics.observe_check(source.id, ctx, None, duration, [])
+            runtime.state_ok()
+            return SourceOutcome(source.id, ok=True, result=result, duration=duration)
+    differ = runtime.differ(dry_run=dry_run)
+    decisions = Decisions()
     try:
-        with store.transaction():
+        with store.transaction(lock=True):
             if result is not None:
-                events = differ.success(source, result)
-                if not dry_run:
+                decisions = differ.success(source, result)
+                if decisions.accepted:
                     for url, (etag, last_modified) in ctx.new_validators.items():
-                        store.save_validators(url, etag, last_modified)
+                        store.save_validators(source.id, url, etag, last_modified)
+                else:
+                    error = store.source_row(source.id)["last_error"]
             else:
-                events = differ.failure(source, error or "unknown error")
-            store.update_source(source.id, last_duration_ms=round(duration * 1000))
+                decisions = differ.failure(source, error or "unknown error")
+            store.update_source(source.id, last_duration_ms=round(duration * 1000), checked_by=runtime.replica)
             store.bump_source(source.id, not_modified=ctx.not_modified, bytes=ctx.bytes)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
-    except sqlite3.Error as exc:
+    except StateError as exc:
         log.error("source %s: state not written (%s); the check will be repeated", source.id, exc)
         await runtime.state_failed(str(exc))
         return SourceOutcome(source.id, ok=False, error=f"state not writable: {exc}", result=result, duration=duration)
     else:
         if not dry_run:
             runtime.state_ok()
-    runtime.metrics.observe_check(source.id, ctx, error, duration, events)
+    events = decisions.events
+    runtime.metrics.observe_check(source.id, ctx, error, duration, [] if dry_run else events)
     if error:
         log.warning("source %s: check failed: %s", source.id, error)
     else:
         assert result is not None
         log.info(
             "source %s: %s, %d publication(s), %d level reading(s), %d event(s) in %.0f ms",
-            source.id, "not modified" if result.not_modified else "ok", len(result.publications),
-            len(result.levels), len(events), duration * 1000,
+            source.id, "not modified" if result.not_modified else ("drift" if result.drift else "ok"),
+            len(result.publications), len(result.levels), len(events), duration * 1000,
         )
-    return SourceOutcome(source.id, ok=error is None, error=error, result=result, events=events, duration=duration)
+    return SourceOutcome(source.id, ok=error is None, error=error, result=result, events=events,
+                         followups=[] if dry_run else decisions.followups, duration=duration)

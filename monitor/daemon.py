@@ -1,8 +1,10 @@
 """`dtn-monitor run`: the scheduler, the outbox dispatcher and the HTTP server on one event loop.
 
 apscheduler 3.x runs one job per source (coalescing, never two runs of a source at once,
-jitter so several daemons do not hit a site together) and one job that sends the outbox.
-SIGTERM/SIGINT stop it cleanly: no new checks start, a running check gets a few seconds to
+jitter so several daemons do not hit a site together), plus one-off checks that a decision asks
+for (a change seen by one source is confirmed by the others at once, and by the same source a
+minute later). The outbox sender wakes when a check stored new events, and every few seconds
+for retries. SIGTERM/SIGINT stop it cleanly: no new checks start, a running check gets a few seconds to
 finish (its transaction is all-or-nothing anyway), then the state is closed.
 """
 
@@ -13,21 +15,26 @@ import contextlib
 import logging
 import os
 import signal
+import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import SourceConfig
-from monitor.cycle import CycleReport, check_source, run_check
+from monitor.cycle import CycleReport, SourceOutcome, check_source, run_check
+from monitor.decide import Followup
 from monitor.runtime import Runtime
 from monitor.web import create_app
 
 log = logging.getLogger("dtn_monitor.daemon")
 
-DISPATCH_INTERVAL = 5.0
+DISPATCH_INTERVAL = 5.0  # seconds between outbox sweeps for retries (new events wake it at once)
+TRIM_INTERVAL = 60.0
+FOLLOWUP_MIN_GAP = 60.0  # a source is not checked out of turn twice within this many seconds
 STOP_GRACE = 5.0
 
 
@@ -46,6 +53,8 @@ class Daemon:
         self.port = port
         self.scheduler: AsyncIOScheduler | None = None
         self.stop_event = asyncio.Event()
+        self._outbox_wake = asyncio.Event()
+        self._followed: dict[str, datetime] = {}
         self._tasks: set[asyncio.Task[object]] = set()
 
     @property
@@ -64,13 +73,56 @@ class Daemon:
     async def _source_job(self, source: SourceConfig) -> None:
         if self.stop_event.is_set():
             return
-        await self._tracked(check_source(self.runtime, source))
-        await self._dispatch()
+        outcome: SourceOutcome = await self._tracked(check_source(self.runtime, source))  # type: ignore[assignment]
+        self._after([outcome])
+
+    def _after(self, outcomes: list[SourceOutcome]) -> None:
+        """New events wake the outbox sender; follow-up requests become one-off checks."""
+        if any(o.events for o in outcomes):
+            self._outbox_wake.set()
+        for followup in (f for o in outcomes for f in o.followups):
+            self._follow_up(followup)
+
+    def _follow_up(self, followup: Followup) -> None:
+        """Check a source soon (politely: the per-host gap still holds, and not twice within a minute)."""
+        if self.scheduler is None or self.stop_event.is_set():
+            return
+        source = next((s for s in self.runtime.config.enabled_sources if s.id == followup.source_id), None)
+        if source is None:
+            return
+        now = datetime.now(UTC)
+        when = now + timedelta(seconds=followup.delay)
+        last = self._followed.get(source.id)
+        if followup.delay == 0 and last is not None and (now - last).total_seconds() < FOLLOWUP_MIN_GAP:
+            return
+        job_id = f"followup:{source.id}"
+        existing = self.scheduler.get_job(job_id)
+        if existing is not None and existing.next_run_time is not None and existing.next_run_time <= when:
+            return
+        if followup.delay == 0:
+            self._followed[source.id] = now
+        log.info("source %s: extra check %s (%s)", source.id,
+                 "now" if followup.delay == 0 else f"in {followup.delay:.0f}s", followup.reason)
+        self.scheduler.add_job(self._source_job, DateTrigger(run_date=when), args=[source], id=job_id,
+                               replace_existing=True, misfire_grace_time=300)
+
+    async def _outbox_loop(self) -> None:
+        """Send the outbox when something new is in it, and every few seconds for retries."""
+        last_trim = 0.0
+        while not self.stop_event.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._outbox_wake.wait(), timeout=DISPATCH_INTERVAL)
+            self._outbox_wake.clear()
+            if self.stop_event.is_set():
+                break
+            await self._dispatch()
+            if time.monotonic() - last_trim > TRIM_INTERVAL:
+                _trim_heap()
+                last_trim = time.monotonic()
 
     async def _dispatch(self) -> None:
         if self.stop_event.is_set():
             return
-        _trim_heap()
         try:
             await self._tracked(self.runtime.dispatcher.dispatch_due())
         except Exception:
@@ -78,6 +130,7 @@ class Daemon:
 
     async def check_now(self, source_ids: list[str] | None = None) -> CycleReport:
         report: CycleReport = await self._tracked(run_check(self.runtime, source_ids))  # type: ignore[assignment]
+        self._after(report.outcomes)
         await self._dispatch()
         return report
 
@@ -90,9 +143,6 @@ class Daemon:
                 args=[source], id=f"source:{source.id}", name=source.id, max_instances=1, coalesce=True,
                 misfire_grace_time=max(1, int(source.interval)), next_run_time=now,
             )
-        scheduler.add_job(
-            self._dispatch, IntervalTrigger(seconds=DISPATCH_INTERVAL), id="outbox", max_instances=1, coalesce=True,
-        )
         return scheduler
 
     async def serve(self) -> None:
@@ -106,6 +156,7 @@ class Daemon:
         self.scheduler = self._schedule()
         self.scheduler.start()
         server_task = asyncio.create_task(server.serve())
+        outbox_task = asyncio.create_task(self._outbox_loop())
         log.info(
             "dtn-monitor running: %d source(s), state %s, HTTP on %s:%d",
             len(self.runtime.config.enabled_sources), self.runtime.store.path, self.host, self.port,
@@ -131,6 +182,9 @@ class Daemon:
         except (TimeoutError, asyncio.CancelledError, SystemExit):
             pass
         stop_wait.cancel()
+        self._outbox_wake.set()
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(outbox_task, timeout=STOP_GRACE)
         await self.runtime.aclose()
         log.info("stopped cleanly")
         if server_task.done() and not server_task.cancelled() and server_task.exception() and not self.stop_event.is_set():

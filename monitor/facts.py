@@ -6,71 +6,12 @@ cookie banner cannot alert.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from monitor.extract import dates
+from monitor.editions import Edition, edition_from_text, names_edition
 
-_EDITION_NAME = re.compile(r"dreigingsbeeld|\bdtn\b|\bdtn\d|terrorist\s+threat\s+assessment", re.I)
-_NUMBERED = [
-    re.compile(r"\b(?:dtn|ttan)\s*[-–]?\s*(?:nr\.?|nummer|no\.?)?\s*(\d{1,3})\b(?!\s*[-–]\s*\d)", re.I),
-    re.compile(r"dreigingsbeeld\s+terrorisme\s+nederland\s*(?:\(\s*dtn\s*\)\s*)?(?:nr\.?|nummer)?\s*(\d{1,3})\b", re.I),
-    re.compile(r"terrorist\s+threat\s+assessment\s+(?:for\s+)?(?:the\s+)?netherlands\s*(?:\(\s*dtn\s*\)\s*)?(\d{1,3})\b", re.I),
-    re.compile(r"\b(\d{1,3})\s*(?:e|ste|de|st|nd|rd|th)\s+(?:dreigingsbeeld|dtn)", re.I),
-    re.compile(r"dreigingsbeeld[- ]terrorisme[- ]nederland[- ](?:nr[.-]?)?(\d{1,3})(?:\b|$)", re.I),
-    re.compile(r"\bdtn[- ]?(\d{1,3})(?:\b|$)", re.I),
-]
-_MONTH_EDITION = re.compile(
-    rf"(?:dreigingsbeeld\s+terrorisme\s+nederland|\bdtn|terrorist\s+threat\s+assessment(?:\s+for)?(?:\s+the)?\s+netherlands)"
-    rf"[\s,(-]*(?:van\s+|of\s+)?({dates._MONTH_ALT})[\s-]+((?:19|20)\d\d)",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class Edition:
-    """A DTN edition: numbered until about 2022, named by month and year since December 2023."""
-
-    number: int | None = None
-    year_month: str | None = None  # 'YYYY-MM'
-
-    @property
-    def key(self) -> str:
-        if self.number is not None:
-            return f"dtn-{self.number}"
-        return f"dtn-{self.year_month}"
-
-    @property
-    def label(self) -> str:
-        if self.number is not None:
-            return f"DTN {self.number}"
-        y, m = (self.year_month or "0000-00").split("-")
-        names = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                 "oktober", "november", "december"]
-        return f"DTN {names[int(m) - 1]} {y}" if 1 <= int(m) <= 12 else f"DTN {self.year_month}"
-
-
-def names_edition(text: str) -> bool:
-    """Does this title, link text or URL name a Dreigingsbeeld / DTN?"""
-    return bool(_EDITION_NAME.search(text.replace("-", " ")) or _EDITION_NAME.search(text))
-
-
-def edition_from_text(*texts: str | None) -> Edition | None:
-    """The edition a title or URL names: 'Dreigingsbeeld Terrorisme Nederland 51' or '… december 2023'."""
-    for text in texts:
-        if not text:
-            continue
-        for rx in _NUMBERED:
-            m = rx.search(text)
-            if m and 1 <= int(m.group(1)) <= 150:
-                return Edition(number=int(m.group(1)))
-        spaced = text.replace("-", " ")
-        m2 = _MONTH_EDITION.search(spaced)
-        if m2:
-            month = dates.MONTHS[m2.group(1).lower()]
-            return Edition(year_month=f"{int(m2.group(2)):04d}-{month:02d}")
-    return None
+__all__ = ["Edition", "LevelReading", "Publication", "SourceResult", "edition_from_text", "names_edition"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +29,7 @@ class Publication:
     change_to: int | None = None
     level_confidence: str | None = None
     evidence: str | None = None
+    role: str | None = None  # letter, report, summary, attachment, page: which document of the edition
 
 
 @dataclass(frozen=True)
@@ -114,6 +56,10 @@ class SourceResult:
     documents: list[str] = field(default_factory=list)  # other document ids read (marked seen)
     not_modified: bool = False
     drift: str | None = None  # the page answered but no longer has the shape we read
+
+    def add(self, publication: Publication | None) -> None:
+        if publication is not None:
+            self.publications.append(publication)
 
     def facts_json(self) -> dict[str, Any]:
         return {

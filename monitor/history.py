@@ -8,10 +8,11 @@ timeline and are left without a date. `backfill` loads this without alerting on 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 
-from monitor.store import Store, utcnow
+from monitor.editions import MONTH_NAMES_NL, Edition
+from monitor.store import HISTORY, Store
+from monitor.store.db import Row
 
 HISTORY_SOURCE = "history"
 
@@ -55,50 +56,58 @@ LEVEL_CHANGES: list[tuple[str, int, int | None, str]] = [
     ("2023-12-12", 4, 3, "dtn-2023-12"),
 ]
 
-HISTORY_BASELINE = 2  # levels.baseline value for rows that come from history, not from a live reading
+HISTORY_ENDS = "2025-12-09"  # the newest edition in the built-in list: anything later is only known live
 
 
 def backfill_known(store: Store) -> tuple[int, int]:
-    """Insert the known editions and level changes that are missing; returns (editions, levels) added."""
-    now = utcnow()
+    """Insert the known editions (and, on a state without live readings, the level changes); no alerts.
+
+    Returns (editions, levels) added. Level rows from history are added only before any live
+    reading exists: the newest level row is the current level, and history must never stand
+    in front of what a source has shown."""
     added_editions = added_levels = 0
-    with store.transaction() as c:
+    with store.transaction():
+        known = {r["key"] for r in store.editions()}
         for ed in EDITIONS:
-            key = f"dtn-{ed.number}" if ed.number is not None else f"dtn-{ed.year_month}"
+            edition = Edition(number=ed.number, year_month=ed.year_month if ed.number is None else None)
+            if edition.key in known:
+                continue
             published = ed.date if ed.date and len(ed.date) == 10 else None
-            ym = ed.year_month or (ed.date[:7] if ed.date else None)
-            cur = c.execute(
-                "INSERT OR IGNORE INTO editions(key, number, year_month, title, published, first_seen, baseline, level) "
-                "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-                (key, ed.number, ym, _title(ed), published, now, ed.level),
-            )
-            added_editions += cur.rowcount
-        have = {(r["since"], r["level"]) for r in c.execute("SELECT since, level FROM levels")}
-        for since, level, change_from, edition in LEVEL_CHANGES:
+            store.insert_edition(edition, title=_title(ed), published=published, baseline=2, level=ed.level,
+                                 year_month=ed.date[:7] if ed.date else None)
+            added_editions += 1
+        rows = store.level_history()
+        if any(r["origin"] != HISTORY for r in rows):
+            return added_editions, added_levels
+        have = {(r["since"], int(r["level"])) for r in rows}
+        for since, level, change_from, edition_key in LEVEL_CHANGES:
             if (since, level) in have:
                 continue
-            c.execute(
-                "INSERT INTO levels(level, change_from, since, recorded_at, edition_key, sources, evidence, baseline) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (level, change_from, since, now, edition, json.dumps([HISTORY_SOURCE]),
-                 "shared/sources-notes.md §5", HISTORY_BASELINE),
-            )
+            store.insert_level(level, since=since, origin=HISTORY, change_from=change_from, sources=[HISTORY_SOURCE],
+                               evidence="shared/sources-notes.md §5", edition_key=edition_key)
             added_levels += 1
     return added_editions, added_levels
+
+
+def ensure_history(store: Store) -> None:
+    """On a new state, the built-in history (no alert): the timeline is never empty."""
+    if store.get_meta("history_loaded") == HISTORY_ENDS:
+        return
+    backfill_known(store)
+    with store.transaction():
+        store.set_meta("history_loaded", HISTORY_ENDS)
 
 
 def _title(ed: KnownEdition) -> str:
     if ed.number is not None:
         return f"Dreigingsbeeld Terrorisme Nederland {ed.number}"
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-              "oktober", "november", "december"]
     y, m = (ed.year_month or "0000-01").split("-")
-    return f"Dreigingsbeeld Terrorisme Nederland {months[int(m) - 1]} {y}"
+    return f"Dreigingsbeeld Terrorisme Nederland {MONTH_NAMES_NL[int(m) - 1]} {y}"
 
 
 def timeline(store: Store) -> list[dict[str, object]]:
     """Level periods with the editions published in each, oldest first."""
-    levels: list[sqlite3.Row] = []
+    levels: list[Row] = []
     for row in store.level_history():
         if levels and levels[-1]["level"] == row["level"]:
             continue  # a later reading of the same level (a live baseline after the history) is no new period
@@ -115,7 +124,7 @@ def timeline(store: Store) -> list[dict[str, object]]:
         rows.append({
             "since": start, "until": end, "level": lv["level"], "change_from": lv["change_from"],
             "edition": lv["edition_key"], "sources": json.loads(lv["sources"]),
-            "origin": "history" if lv["baseline"] == HISTORY_BASELINE else ("baseline" if lv["baseline"] else "alert"),
+            "origin": lv["origin"],
             "editions": in_period,
         })
     return rows

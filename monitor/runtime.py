@@ -1,23 +1,31 @@
-"""Everything a check or the daemon needs, opened once: config, state, fetcher, channels, metrics."""
+"""Everything a check or the daemon needs, opened once: config, state, fetcher, channels, metrics, clock."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
+import os
+import socket
 from pathlib import Path
 
 import httpx
 
+from monitor.clock import SYSTEM, Clock, iso
 from monitor.config import Config, db_path, load_config
-from monitor.diff import Differ
+from monitor.decide import Context, Differ
 from monitor.fetch import Fetcher
 from monitor.metrics import Metrics
 from monitor.notify.channels import Channels, load_channels, load_secrets
 from monitor.notify.dispatcher import Dispatcher, deliver
-from monitor.store import EventRow, Store, utcnow
+from monitor.sources import registry
+from monitor.store import EventRow, StateError, Store
 
 log = logging.getLogger("dtn_monitor.runtime")
+
+
+def replica_name() -> str:
+    """Who did what, when several replicas share one database: $DTN_MONITOR_REPLICA or host:pid."""
+    return os.environ.get("DTN_MONITOR_REPLICA") or f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Runtime:
@@ -28,16 +36,26 @@ class Runtime:
         channels: Channels,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock = SYSTEM,
+        replica: str | None = None,
     ):
         self.config = config
         self.store = store
         self.channels = channels
+        self.clock = clock
+        self.replica = replica or replica_name()
         self.fetcher = Fetcher(config.settings, transport=transport)
         self.metrics = Metrics()
-        self.dispatcher = Dispatcher(store, channels, metrics=self.metrics)
+        self.dispatcher = Dispatcher(store, channels, metrics=self.metrics, clock=clock,
+                                     default_language=config.settings.language)
         self.source_locks: dict[str, asyncio.Lock] = {}
         self.state_error: str | None = None
         self.force_baseline = False
+        self._sources = {s.id: s for s in config.sources}
+        self._fact_kinds = {}
+        for s in config.sources:
+            adapter = registry.get(s.kind)
+            self._fact_kinds[s.id] = adapter.fact_kinds(s.options) if adapter else frozenset()
 
     @classmethod
     def open(
@@ -45,24 +63,41 @@ class Runtime:
         config_path: str | Path | None = None,
         database: str | Path | None = None,
         notifiers: str | Path | None = None,
+        *,
+        load_history: bool = True,
     ) -> Runtime:
-        """Load and validate everything; raises ConfigError or StateError before any work starts."""
+        """Load and validate everything; raises ConfigError or StateError before any work starts.
+
+        On a new state the built-in history is loaded (no alert), so the timeline is never empty."""
         config = load_config(config_path)
         channels = load_channels(notifiers)
         store = Store(database or db_path())
+        if load_history:
+            from monitor.history import ensure_history
+
+            ensure_history(store)
         return cls(config, store, channels)
+
+    def fact_kinds(self, source_id: str) -> frozenset[str]:
+        return self._fact_kinds.get(source_id, frozenset())
+
+    def differ(self, *, dry_run: bool = False) -> Differ:
+        return Differ(Context(
+            store=self.store, settings=self.config.settings, clock=self.clock, route=self.channels.route,
+            sources=self._sources, fact_kinds=self._fact_kinds, dry_run=dry_run, force_baseline=self.force_baseline,
+        ))
 
     async def state_failed(self, error: str) -> None:
         """The state cannot be written: say so once per episode, straight to the ops channels."""
         first = self.state_error is None
         self.state_error = error
         self.metrics.state_writable.set(0)
-        log.error("state database %s not writable: %s; events found now are not stored", self.store.path, error)
+        log.error("state database %s not writable: %s; events found now are not stored", self.store.label, error)
         if not first:
             return
-        now = utcnow()
+        now = iso(self.clock.now())
         event = EventRow(0, f"state-unwritable:{now}", "state_unwritable", now,
-                         {"path": str(self.store.path), "error": error[:200]})
+                         {"path": self.store.label, "error": error[:200]})
         secrets = load_secrets()
         for name in self.channels.route("state_unwritable"):
             channel = self.channels.get(name)
@@ -79,21 +114,11 @@ class Runtime:
         self.metrics.state_writable.set(1)
         try:
             with self.store.transaction():
-                self.store.insert_event(f"state-recovered:{utcnow()}", "state_recovered", {"path": str(self.store.path)},
-                                        self.channels.route("state_recovered"))
-            log.info("state database %s is writable again", self.store.path)
-        except sqlite3.Error as exc:
+                self.store.insert_event(f"state-recovered:{iso(self.clock.now())}", "state_recovered",
+                                        {"path": self.store.label}, self.channels.route("state_recovered"))
+            log.info("state database %s is writable again", self.store.label)
+        except StateError as exc:
             self.state_error = str(exc)
-
-    def differ(self) -> Differ:
-        authoritative = {s.id for s in self.config.sources if s.authoritative}
-        return Differ(
-            store=self.store,
-            settings=self.config.settings,
-            route=self.channels.route,
-            authoritative=lambda sid: sid in authoritative,
-            force_baseline=self.force_baseline,
-        )
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()

@@ -48,7 +48,7 @@ def test_check_prints_findings_and_status_shows_them(tmp_path: Path, server: Fix
     status = run(tmp_path, "--config", str(cfg), "status", "--json")
     data = json.loads(status.stdout)
     assert data["level"]["level"] == 4 and data["level"]["name"] == "substantieel"
-    assert data["newest_edition"]["label"] == "DTN 50"
+    assert data["newest_edition"]["label"] == "DTN december 2025"  # the built-in history, loaded on first start
     assert data["sources"][0]["id"] == "nctv-dtn" and data["sources"][0]["last_result"] == "ok"
     human = run(tmp_path, "--config", str(cfg), "status")
     assert "Threat level: 4 (substantieel)" in human.stdout
@@ -150,7 +150,8 @@ def test_outbox_lists_and_retries_dead(tmp_path: Path) -> None:
         ev = store.insert_event("edition:dtn-60", "new_edition", {"edition": "DTN 60"}, ["mail"])
     assert ev is not None
     [row] = store.deliveries()
-    store.mark_failed(row.id, "SMTP 550 mailbox unavailable", 0, dead=True)
+    [row] = store.claim("mail", row.next_attempt_at, 180, "test")
+    store.mark_failed(row.id, "test", "SMTP 550 mailbox unavailable", 0, dead=True)
     listing = run(tmp_path, "outbox")
     assert "dead" in listing.stdout and "edition:dtn-60" in listing.stdout and "550" in listing.stdout
     data = json.loads(run(tmp_path, "outbox", "--json").stdout)

@@ -69,15 +69,15 @@ def test_manual_trigger_needs_the_token(daemon: DaemonProcess, server: FixtureSe
     wrong = httpx.post(daemon.base + "/api/check", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
     assert server.count("/dtn") == before  # nothing was triggered
-    new = f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-51"
+    new = f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-61"
     server.set(new, "<html><body><main><p>Het dreigingsniveau blijft 4.</p></main></body></html>")
-    server.set("/dtn", nctv_topic(4, [*OLD, (new, "Dreigingsbeeld Terrorisme Nederland 51")]))
+    server.set("/dtn", nctv_topic(4, [*OLD, (new, "Dreigingsbeeld Terrorisme Nederland 61")]))
     ok = httpx.post(daemon.base + "/api/check?source=nctv-dtn", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
     assert ok.status_code == 200
     report = ok.json()
     assert [e["kind"] for e in report["events"]] == ["new_edition"]
     assert daemon.wait_for(lambda: len(webhook.bodies) == 1)
-    assert json.loads(webhook.bodies[0])["title"].endswith("DTN 51")
+    assert json.loads(webhook.bodies[0])["title"].endswith("DTN 61")
     missing = httpx.post(daemon.base + "/api/check?source=nope", headers={"Authorization": f"Bearer {TOKEN}"})
     assert missing.status_code == 404
 
@@ -127,9 +127,9 @@ def test_cli_check_beside_a_running_daemon_alerts_once(tmp_path: Path, server: F
                                                        "SMTP_PASSWORD": "do-not-log-this-pw"}).start()
     try:
         assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
-        new = f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-51"
+        new = f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-61"
         server.set(new, "<html><body><main><p>Het dreigingsniveau blijft 4.</p></main></body></html>")
-        server.set("/dtn", nctv_topic(4, [*OLD, (new, "Dreigingsbeeld Terrorisme Nederland 51")]))
+        server.set("/dtn", nctv_topic(4, [*OLD, (new, "Dreigingsbeeld Terrorisme Nederland 61")]))
         procs = [
             subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "--notifiers", str(channels), "check"],
                              cwd=tmp_path, env=d.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -144,7 +144,7 @@ def test_cli_check_beside_a_running_daemon_alerts_once(tmp_path: Path, server: F
         assert d.stop() == 0
     store = Store(tmp_path / "state" / "dtn-monitor.sqlite3")
     assert store.integrity_ok()
-    assert [e.key for e in store.recent_events()] == ["edition:dtn-51"]
+    assert [e.key for e in store.recent_events()] == ["edition:dtn-61"]
     lines = [ln for ln in d.log.read_text().splitlines() if ln.strip()]
     assert lines and all(json.loads(ln)["message"] for ln in lines)
     assert "do-not-log-this-pw" not in d.log.read_text()

@@ -65,14 +65,14 @@ def test_first_run_records_a_baseline_and_alerts_nothing(h: Harness, webhook: We
 
 def test_new_edition_gives_exactly_one_alert(h: Harness, server: FixtureServer, webhook: WebhookReceiver) -> None:
     h.check()
-    new = (pub_path(51), "Dreigingsbeeld Terrorisme Nederland 51")
+    new = (pub_path(51), "Dreigingsbeeld Terrorisme Nederland 61")
     server.set(new[0], "<html><body><main><p>Het dreigingsniveau blijft 4 (substantieel).</p></main></body></html>")
     server.set("/onderwerpen/dtn", nctv_topic(4, [*OLD, new]))
     report = h.check()
     assert [e.kind for e in report.events] == ["new_edition"]
-    assert titles(webhook) == ["Nieuw Dreigingsbeeld Terrorisme Nederland: DTN 51"]
+    assert titles(webhook) == ["Nieuw Dreigingsbeeld Terrorisme Nederland: DTN 61"]
     assert server.url(new[0]) in messages(webhook)[0]
-    assert "Kenmerk: edition:dtn-51" in messages(webhook)[0]
+    assert "Kenmerk: edition:dtn-61" in messages(webhook)[0]
     # the same page again: nothing new
     h.check()
     h.check()
@@ -81,7 +81,7 @@ def test_new_edition_gives_exactly_one_alert(h: Harness, server: FixtureServer, 
 
 def test_level_change_alerts_once_naming_from_and_to(h: Harness, server: FixtureServer, webhook: WebhookReceiver) -> None:
     h.check()
-    new = (pub_path(51), "Dreigingsbeeld Terrorisme Nederland 51")
+    new = (pub_path(51), "Dreigingsbeeld Terrorisme Nederland 61")
     server.set(new[0], "<html><body><main><p>Het dreigingsniveau gaat van niveau 4 naar 3, op een schaal van 5.</p></main></body></html>")
     server.set("/onderwerpen/dtn", nctv_topic(3, [*OLD, new]))
     report = h.check()
@@ -136,7 +136,7 @@ def test_redesign_with_the_same_facts_does_not_alert(h: Harness, server: Fixture
 
 def test_restart_does_not_repeat_alerts(h: Harness, server: FixtureServer, webhook: WebhookReceiver) -> None:
     h.check()
-    new = (pub_path(51), "Dreigingsbeeld Terrorisme Nederland 51")
+    new = (pub_path(51), "Dreigingsbeeld Terrorisme Nederland 61")
     server.set(new[0], "<html><body><main><p>Tekst.</p></main></body></html>")
     server.set("/onderwerpen/dtn", nctv_topic(4, [*OLD, new]))
     h.check()
@@ -151,7 +151,7 @@ def test_restart_does_not_repeat_alerts(h: Harness, server: FixtureServer, webho
 
 def test_dry_run_changes_nothing(h: Harness, server: FixtureServer, webhook: WebhookReceiver) -> None:
     h.check()
-    new = (pub_path(51), "Dreigingsbeeld Terrorisme Nederland 51")
+    new = (pub_path(51), "Dreigingsbeeld Terrorisme Nederland 61")
     server.set(new[0], "<html><body><main><p>Tekst.</p></main></body></html>")
     server.set("/onderwerpen/dtn", nctv_topic(4, [*OLD, new]))
     dry = h.check(dry_run=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.extract import dates
+from monitor import dates
 from monitor.facts import Edition, edition_from_text
 from monitor.notify.channels import mask_url
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.extract import dates
+from monitor import dates
 from monitor.extract.text import html_to_text, looks_like_html, paragraphs, sentences, unquote
 from monitor.levels import LEVELS, MEANING_WORDS, NAME_WORDS, NUMBER_WORDS, ORDINAL_WORDS, level_name
 
@@ -277,7 +277,7 @@ def _value(m: re.Match[str], p: str) -> tuple[int | None, bool]:
 # --- sentence cleaning -------------------------------------------------------------------
 
 
-_DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+(?:{dates._MONTH_ALT})\b|\b(?:{dates._MONTH_ALT})\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+_DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+(?:{dates.MONTH_ALT})\b|\b(?:{dates.MONTH_ALT})\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 _SAME_LEVEL = re.compile(
     r"\b(?:blijft|staat|remains|stays)\s+(?:nu\s+|nog\s+|now\s+|still\s+)?(?:op|at)\s+(?:dat|hetzelfde|that|the same)\s+(?:niveau|level)\b"
 )

@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from monitor.config import MonitorSettings, SourceConfig
+from monitor.editions import Edition
 from monitor.extract import HIGH, extract
-from monitor.facts import Edition, LevelReading, Publication, SourceResult
+from monitor.facts import LevelReading, Publication, SourceResult
 from monitor.fetch import Fetcher, Response
 
 
@@ -17,9 +19,21 @@ class ParseError(Exception):
     """The response arrived but is not what this adapter reads (invalid JSON/XML, an error page)."""
 
 
+def web_link(url: str | None) -> str | None:
+    """Only http(s) links are facts: a `javascript:` or `data:` href from any source is dropped."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 @dataclass
 class SourceContext:
-    """What an adapter may use during one check: the fetcher, stored validators, known documents."""
+    """What an adapter may use during one check: the fetcher, this source's validators, known documents."""
 
     fetcher: Fetcher
     validators_of: Callable[[str], tuple[str | None, str | None]]
@@ -34,8 +48,8 @@ class SourceContext:
         self, url: str, *, timeout: float, conditional: bool = True, accept: str | None = None
     ) -> Response:
         validators = self.validators_of(url) if conditional else (None, None)
+        self.requests += 1  # counted before the answer: a failed connect is a request too
         resp = await self.fetcher.get(url, timeout=timeout, validators=validators, accept=accept)
-        self.requests += 1
         self.bytes += len(resp.content)
         self.not_modified += int(resp.not_modified)
         if conditional and not resp.not_modified:
@@ -51,11 +65,23 @@ class Source:
     authoritative_default: ClassVar[bool] = False
     # option name -> (type or types, default)
     options: ClassVar[dict[str, tuple[type | tuple[type, ...], Any]]] = {}
+    # what it can report: "level" (threat-level readings) and/or "edition" (DTN publications)
+    reports: ClassVar[frozenset[str]] = frozenset({"edition"})
 
     def __init__(self, config: SourceConfig, settings: MonitorSettings):
         self.config = config
         self.settings = settings
         self.opts = {name: config.options.get(name, default) for name, (_t, default) in self.options.items()}
+
+    @classmethod
+    def fact_kinds(cls, options: dict[str, Any]) -> frozenset[str]:
+        """What a source of this kind with these options reports (switching `read_level` off drops "level")."""
+        kinds = set(cls.reports)
+        if options.get("read_level") is False:
+            kinds.discard("level")
+        if options.get("find_publications") is False:
+            kinds.discard("edition")
+        return frozenset(kinds)
 
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> list[str]:
@@ -85,9 +111,13 @@ class Source:
         return SourceResult(source_id=self.config.id)
 
     def publication(
-        self, edition: Edition, title: str, url: str, doc_id: str, published: str | None, text: str | None = None
-    ) -> Publication:
-        """A publication, with level facts read from its text when we have it."""
+        self, edition: Edition, title: str, url: str, doc_id: str, published: str | None, text: str | None = None,
+        role: str | None = None,
+    ) -> Publication | None:
+        """A publication, with level facts read from its text when we have it; None for a non-web link."""
+        link = web_link(url)
+        if link is None:
+            return None
         level = change_from = change_to = None
         confidence = evidence = None
         if text:
@@ -99,9 +129,9 @@ class Source:
             if found.published and not published:
                 published = found.published
         return Publication(
-            edition=edition, title=title.strip()[:300], url=url, source_id=self.config.id, doc_id=doc_id,
+            edition=edition, title=" ".join(title.split())[:300], url=link, source_id=self.config.id, doc_id=doc_id,
             published=published, level=level, change_from=change_from, change_to=change_to,
-            level_confidence=confidence, evidence=evidence,
+            level_confidence=confidence, evidence=evidence, role=role,
         )
 
     def reading_from_text(self, result: SourceResult, text: str, url: str) -> None:

@@ -10,9 +10,11 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from monitor.extract import HIGH, dates, extract
+from monitor import dates
+from monitor.editions import edition_from_text
+from monitor.extract import HIGH, extract
 from monitor.extract.text import html_to_text, looks_like_html
-from monitor.facts import LevelReading, SourceResult, edition_from_text
+from monitor.facts import LevelReading, SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option
 from monitor.sources.registry import register
 
@@ -61,6 +63,7 @@ def parse_feed(content: bytes) -> list[dict[str, str]]:
 class FeedSource(Source):
     kind = "feed"
     description = "RSS 2.0 or Atom feed"
+    reports = frozenset({"level", "edition"})
     options: ClassVar[dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "match": (str, r"dreigingsbeeld|\bDTN\b|dreigingsniveau|terrorist threat (?:assessment|level)"),
         "read_level": (bool, True),
@@ -86,7 +89,7 @@ class FeedSource(Source):
             published = dates.parse_any(item["date"]) or dates.date_from_url(item["link"])
             edition = edition_from_text(item["title"], summary, item["link"])
             if edition is not None:
-                result.publications.append(
+                result.add(
                     self.publication(edition, item["title"], item["link"] or doc_id, doc_id, published, text=text)
                 )
             if self.opts["read_level"] and not ctx.first_check and not ctx.is_known(doc_id):

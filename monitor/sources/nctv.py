@@ -14,9 +14,10 @@ from urllib.parse import urldefrag, urljoin
 
 from lxml import etree
 
-from monitor.extract import dates
+from monitor import dates
+from monitor.editions import edition_from_text, names_edition
 from monitor.extract.text import element_text, html_document
-from monitor.facts import SourceResult, edition_from_text, names_edition
+from monitor.facts import SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option, html_text, looks_like_error_page
 from monitor.sources.registry import register
 
@@ -31,6 +32,7 @@ class NctvSource(Source):
     kind = "nctv"
     description = "NCTV topic page / document list / news (HTML)"
     authoritative_default = True
+    reports = frozenset({"level", "edition"})
     options: ClassVar[dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "level_label": (str, DEFAULT_LABEL),
         "read_level": (bool, True),
@@ -70,7 +72,7 @@ class NctvSource(Source):
                 if follow and budget > 0 and not ctx.is_known(url):
                     budget -= 1
                     text = await self._detail_text(ctx, url)
-                result.publications.append(
+                result.add(
                     self.publication(edition, title, url, doc_id=url, published=dates.date_from_url(url), text=text)
                 )
         if not found_anything:

@@ -10,8 +10,9 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
-from monitor.extract import dates
-from monitor.facts import SourceResult, edition_from_text
+from monitor import dates
+from monitor.editions import edition_from_text
+from monitor.facts import SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option
 from monitor.sources.registry import register
 
@@ -69,7 +70,7 @@ class OfficieleBekendmakingenSource(Source):
             published = dates.parse_any(
                 rec.findtext(".//dcterms:available", namespaces=NS) or rec.findtext(".//dcterms:date", namespaces=NS)
             )
-            result.publications.append(self.publication(edition, title, url, doc_id=f"ob:{ident}", published=published))
+            result.add(self.publication(edition, title, url, doc_id=f"ob:{ident}", published=published))
         if records and not any(r.findtext(".//dcterms:identifier", namespaces=NS) for r in records):
             result.drift = "SRU records carry no dcterms:identifier (format change?)"
         return result

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import urldefrag, urljoin
 
-from monitor.extract import dates
+from monitor import dates
+from monitor.editions import edition_from_text, names_edition
 from monitor.extract.text import normalise
-from monitor.facts import SourceResult, edition_from_text, names_edition
+from monitor.facts import SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option, html_text, looks_like_error_page
 from monitor.sources.registry import register
 
@@ -20,6 +21,7 @@ from monitor.sources.registry import register
 class PageSource(Source):
     kind = "page"
     description = "any HTML page: CSS selector + extractor"
+    reports = frozenset({"level", "edition"})
     options: ClassVar[dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "selector": (str, "main, article, [role=main], body"),
         "read_level": (bool, True),
@@ -63,7 +65,7 @@ class PageSource(Source):
                 if edition is None or url in seen:
                     continue
                 seen.add(url)
-                result.publications.append(
+                result.add(
                     self.publication(edition, title or url, url, doc_id=url, published=dates.date_from_url(url))
                 )
         return result

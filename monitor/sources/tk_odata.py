@@ -10,8 +10,9 @@ import json
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from monitor.extract import dates
-from monitor.facts import SourceResult, edition_from_text
+from monitor import dates
+from monitor.editions import edition_from_text
+from monitor.facts import SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option
 from monitor.sources.registry import register
 
@@ -81,7 +82,7 @@ class TweedeKamerODataSource(Source):
                 doc_id = str(doc.get("Id") or "")
                 if not doc_id:
                     continue
-                result.publications.append(
+                result.add(
                     self.publication(
                         edition, subject or title, self._link(doc), doc_id=f"tk:{doc_id}",
                         published=dates.parse_any(doc.get("Datum")),

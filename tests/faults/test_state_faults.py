@@ -22,7 +22,7 @@ from tests.support.fixture_server import FixtureServer, WebhookReceiver
 from tests.support.pages import nctv_topic
 
 OLD = [("/p/2019/06/24/dreigingsbeeld-terrorisme-nederland-50", "Dreigingsbeeld Terrorisme Nederland 50")]
-NEW = (f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-51", "Dreigingsbeeld Terrorisme Nederland 51")
+NEW = (f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-61", "Dreigingsbeeld Terrorisme Nederland 61")
 
 
 def test_disk_full_is_reported_and_loses_nothing(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
@@ -38,8 +38,8 @@ def test_disk_full_is_reported_and_loses_nothing(tmp_path: Path, server: Fixture
     webhook.fail_with = None
 
     rt = h.runtime()
-    pages = rt.store.conn.execute("PRAGMA page_count").fetchone()[0]
-    rt.store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    pages = rt.store.db.scalar("PRAGMA page_count")
+    rt.store.db.execute(f"PRAGMA max_page_count = {pages}")
     # the page now lists many (old) documents: the check needs new pages in the database
     many = [(f"/p/2015/01/{i % 28 + 1:02d}/samenvatting-dreigingsbeeld-terrorisme-nederland-{i}-bijlage-{i}",
              f"Dreigingsbeeld Terrorisme Nederland {i} " + "bijlage " * 30) for i in range(1, 50)]
@@ -60,7 +60,7 @@ def test_disk_full_is_reported_and_loses_nothing(tmp_path: Path, server: Fixture
             assert ready.json()["checks"]["state_writable"] is False
             assert "disk is full" in ready.json()["checks"]["state_error"]
         # space again: the next check writes, says so once, and the waiting alert goes out
-        rt.store.conn.execute("PRAGMA max_page_count = 1073741823")
+        rt.store.db.execute("PRAGMA max_page_count = 1073741823")
         await run_check(rt)
         await rt.dispatcher.dispatch_due(10**10)
         await rt.fetcher.aclose()
@@ -69,9 +69,9 @@ def test_disk_full_is_reported_and_loses_nothing(tmp_path: Path, server: Fixture
     errors = asyncio.run(episode())
     assert all(e and "database or disk is full" in e for e in errors), errors
     titles = [json.loads(b)["title"] for b in webhook.bodies]
-    assert titles[-1] == "Nieuw Dreigingsbeeld Terrorisme Nederland: DTN 51 (+1)"  # one digest: the alert and…
+    assert titles[-1] == "Nieuw Dreigingsbeeld Terrorisme Nederland: DTN 61 (+1)"  # one digest: the alert and…
     assert "dtn-monitor slaat zijn toestand weer op" in json.loads(webhook.bodies[-1])["message"]  # …the recovery
     store = h.store()
     assert store.integrity_ok()
     assert {d.status for d in store.deliveries()} == {"sent"}
-    assert store.edition("dtn-51") is not None and store.current_level()["level"] == 4
+    assert store.edition("dtn-61") is not None and store.current_level()["level"] == 4

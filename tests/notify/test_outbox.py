@@ -16,7 +16,7 @@ from tests.support.pages import nctv_topic
 from tests.support.smtp import PASSWORD, USER, SMTPServer
 
 OLD = [("/p/2019/06/24/dreigingsbeeld-terrorisme-nederland-50", "Dreigingsbeeld Terrorisme Nederland 50")]
-NEW = (f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-51", "Dreigingsbeeld Terrorisme Nederland 51")
+NEW = (f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-61", "Dreigingsbeeld Terrorisme Nederland 61")
 
 
 def source(server: FixtureServer) -> str:
@@ -30,7 +30,7 @@ def source(server: FixtureServer) -> str:
 
 
 def publish_new_edition(server: FixtureServer, *, change: bool = True) -> None:
-    """DTN 51 appears; with `change` it lowers the level 4 → 3 (two events), else one event."""
+    """DTN 61 appears; with `change` it lowers the level 4 → 3 (two events), else one event."""
     text = "Het dreigingsniveau gaat van niveau 4 naar 3." if change else "Het dreigingsniveau blijft 4."
     server.set(NEW[0], f"<html><body><main><p>{text}</p></main></body></html>")
     server.set("/dtn", nctv_topic(3 if change else 4, [*OLD, NEW]))
@@ -67,7 +67,7 @@ def test_alert_reaches_email_and_webhook(tmp_path: Path, server: FixtureServer, 
     assert len(webhook.bodies) == 1
     hook = json.loads(webhook.bodies[0])
     assert hook["title"].startswith("Threat level lowered: 4 → 3 (significant)")
-    assert "New Terrorist Threat Assessment Netherlands: DTN 51" in hook["message"]
+    assert "New Terrorist Threat Assessment Netherlands: DTN 61" in hook["message"]
     # nothing more, however often we look
     h.check()
     h.dispatch(time.time() + 10_000)

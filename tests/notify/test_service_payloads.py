@@ -50,9 +50,11 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
 
 async def send(url: str, language: str = "nl", events: list[EventRow] | None = None) -> tuple[bool, str | None]:
     """What deliver() does, with the sender's apprise call made in this process so requests can be recorded."""
-    message = render(events or [EVENT], lang=language, scheme=url.split("://")[0], channel="c")
-    answer = sender._send(url, message.title, message.body, message.body_format)
-    return answer["ok"], answer["error"]
+    for message in render(events or [EVENT], lang=language, scheme=url.split("://")[0], channel="c"):
+        answer = sender._send(url, message.title, message.body, message.body_format)
+        if not answer["ok"]:
+            return False, answer["error"]
+    return True, None
 
 
 def test_slack_payload(recorder: Recorder) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Harness
+from tests.conftest import FAST, Harness
 from tests.support.fixture_server import FixtureServer, Reply, WebhookReceiver
 from tests.support.pages import (
     SRU_DIAGNOSTIC,
@@ -136,7 +136,9 @@ def test_odata_error_and_missing_fields(tmp_path: Path, server: FixtureServer) -
     assert not out.ok and "OData error" in (out.error or "")
     server.set("/OData/v4/2.0/Document", odata_documents([{"Id": "x", "Titel": "Terrorismebestrijding"}]))
     out = h.check().outcomes[0]
-    assert out.ok and out.result.drift and "Onderwerp" in out.result.drift
+    # rows without the fields we read are no facts: a source that never gave any is failing, not a baseline
+    assert not out.ok and out.result.drift and "Onderwerp" in out.result.drift and "Onderwerp" in (out.error or "")
+    assert not h.store().source_row("tk")["baseline_done"]
 
 
 # -- officiële bekendmakingen SRU -------------------------------------------------------------
@@ -278,7 +280,7 @@ def test_non_authoritative_source_alone_raises_an_ops_warning(
         id = "krant"
         kind = "feed"
         url = "{server.url('/rss')}"
-        """, hook_channel(webhook))
+        """, hook_channel(webhook), monitor=FAST + 'lag_tolerance = "0s"\n')  # report a disagreement at once
     h.check()
     server.set("/rss", Reply(rss([("https://krant.example/1", "Dreigingsniveau omlaag",
                                    "De NCTV heeft het dreigingsniveau vandaag verlaagd van 4 naar 3.",
@@ -286,6 +288,7 @@ def test_non_authoritative_source_alone_raises_an_ops_warning(
     report = h.check()
     assert [e.kind for e in report.events] == ["sources_disagree"]
     assert h.store().current_level()["level"] == 4
+    assert h.check(["krant"]).events == []  # a disagreement is said once
     # the NCTV then shows the new level: one level alert naming both sources
     server.set("/dtn", nctv_topic(3, OLD))
     report = h.check(["nctv"])

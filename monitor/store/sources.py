@@ -1,0 +1,74 @@
+"""Per-source state: health, what the source last showed, and its HTTP validators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitor.store.db import Database, Row
+
+_SOURCE_COLUMNS = {
+    "last_check", "last_success", "last_result", "last_error", "last_error_at", "consecutive_failures",
+    "failing_since", "shape_misses", "degraded_since", "degraded_reason", "baseline_done", "facts_seen_ever",
+    "last_facts", "observed_level", "observed_streak", "observed_since", "observed_at", "observed_stale", "lag_reported_for",
+    "checks", "failures", "not_modified", "bytes", "last_duration_ms", "checked_by",
+}
+
+
+class SourceRows:
+    db: Database
+
+    def _stamp(self) -> str:
+        raise NotImplementedError
+
+    def source_row(self, source_id: str) -> Row:
+        self.db.execute("INSERT INTO sources(id) VALUES (?) ON CONFLICT (id) DO NOTHING", (source_id,))
+        row = self.db.one("SELECT * FROM sources WHERE id = ?", (source_id,))
+        assert row is not None
+        return row
+
+    def update_source(self, source_id: str, **fields: Any) -> None:
+        unknown = set(fields) - _SOURCE_COLUMNS
+        if unknown:
+            raise ValueError(f"unknown source column(s) {sorted(unknown)}")
+        self.db.execute("INSERT INTO sources(id) VALUES (?) ON CONFLICT (id) DO NOTHING", (source_id,))
+        cols = ", ".join(f"{k} = ?" for k in fields)
+        self.db.execute(f"UPDATE sources SET {cols} WHERE id = ?", (*fields.values(), source_id))
+
+    def bump_source(self, source_id: str, **increments: int) -> None:
+        unknown = set(increments) - _SOURCE_COLUMNS
+        if unknown:
+            raise ValueError(f"unknown source column(s) {sorted(unknown)}")
+        cols = ", ".join(f"{k} = {k} + ?" for k in increments)
+        self.db.execute(f"UPDATE sources SET {cols} WHERE id = ?", (*increments.values(), source_id))
+
+    def sources(self) -> list[Row]:
+        return self.db.all("SELECT * FROM sources ORDER BY id")
+
+    def record_unchanged(self, source_id: str, *, not_modified: int, nbytes: int, duration_ms: int, reading: bool) -> None:
+        """A steady 304 (nothing failing, nothing new) in one statement: the check, the success, the streak."""
+        now = self._stamp()
+        self.db.execute(
+            "UPDATE sources SET last_check = ?, last_success = ?, last_result = 'not-modified', last_error = NULL, "
+            "consecutive_failures = 0, checks = checks + 1, not_modified = not_modified + ?, bytes = bytes + ?, "
+            "last_duration_ms = ?, observed_streak = observed_streak + ?, observed_at = COALESCE(?, observed_at) "
+            "WHERE id = ?",
+            (now, now, not_modified, nbytes, duration_ms, 1 if reading else 0, now if reading else None, source_id),
+        )
+
+    # -- HTTP validators: they belong to the (source, URL) pair --------------------------
+
+    def validators(self, source_id: str, url: str) -> tuple[str | None, str | None]:
+        row = self.db.one("SELECT etag, last_modified FROM http_cache WHERE source_id = ? AND url = ?", (source_id, url))
+        return (row["etag"], row["last_modified"]) if row else (None, None)
+
+    def save_validators(self, source_id: str, url: str, etag: str | None, last_modified: str | None) -> None:
+        if not etag and not last_modified:
+            self.db.execute("DELETE FROM http_cache WHERE source_id = ? AND url = ?", (source_id, url))
+            return
+        self.db.execute(
+            "INSERT INTO http_cache(source_id, url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+            "updated_at = excluded.updated_at",
+            (source_id, url, etag, last_modified, self._stamp()),
+        )
+
