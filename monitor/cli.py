@@ -189,9 +189,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from monitor.notify.channels import load_channels
+    from monitor.notify.messages import check_templates
 
     config = load_config(args.config)
     channels = load_channels(args.notifiers)
+    problems = check_templates()
+    if problems:
+        raise ConfigError(problems)
     print(f"{config.path}: {len(config.sources)} source(s), {len(config.enabled_sources)} enabled")
     for s in config.sources:
         print(f"  {s.id:<22} {s.kind:<9} every {s.interval:g}s{' (authoritative)' if s.authoritative else ''}"
@@ -199,7 +203,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(f"channels ({channels.source}):")
     for c in channels.channels:
         print(f"  {c.name:<22} {c.masked:<50} tags={','.join(sorted(c.tags))}{'' if c.enabled else ' (disabled)'}")
-    print("configuration OK")
+    for warning in channels.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print("configuration OK" + (f" ({len(channels.warnings)} warning(s))" if channels.warnings else ""))
     return EXIT_OK
 
 

@@ -74,6 +74,7 @@ class MonitorSettings:
     level_confirmations: int = 2
     detail_fetch_limit: int = 3
     lag_tolerance: float = 6 * 3600.0  # a source showing another level this long: one ops message
+    recheck_after: float = 60.0  # a source that saw an unconfirmed change is checked again this soon
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ _SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "max_redirects": int,
     "host_min_gap": (str, int, float),
     "lag_tolerance": (str, int, float),
+    "recheck_after": (str, int, float),
     "max_concurrency": int,
     "alert_on_baseline": bool,
     "language": str,
@@ -188,7 +190,7 @@ def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = No
                 f"{where('monitor', key)}: [monitor] unknown key {key!r}; allowed: {', '.join(sorted(_SETTING_TYPES))}"
             )
             continue
-        if key in ("host_min_gap", "lag_tolerance"):
+        if key in ("host_min_gap", "lag_tolerance", "recheck_after"):
             try:
                 settings_kwargs[key] = parse_duration(value)
             except ValueError as exc:

@@ -87,8 +87,19 @@ class Response:
         return decode_body(self.content, self.headers.get("content-type", ""))
 
 
+# WHATWG Encoding: these labels all mean windows-1252 in a browser (so “curly quotes” survive)
+_WINDOWS_1252_LABELS = {
+    "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100",
+    "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "latin-1", "us-ascii",
+    "windows-1252", "x-cp1252",
+}
+
+
 def decode_body(content: bytes, content_type: str = "") -> str:
-    """Decode with the declared charset, but trust valid UTF-8 over a wrong Latin-1 label."""
+    """Text as a browser reads it: BOM, then the declared charset (Latin-1 labels as windows-1252);
+    valid UTF-8 is trusted over a Latin-1 label (a common server misconfiguration)."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", "replace")
     declared = None
     m = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.I)
     if m:
@@ -100,19 +111,17 @@ def decode_body(content: bytes, content_type: str = "") -> str:
         elif content[:200].lstrip().startswith(b"<?xml"):
             m3 = re.search(rb"encoding=[\"']([\w.:-]+)", content[:200])
             declared = m3.group(1).decode("ascii", "ignore").lower() if m3 else "utf-8"
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", "replace")
+    if declared in _WINDOWS_1252_LABELS:
+        declared = "cp1252"
     try:
         utf8 = content.decode("utf-8")
         is_utf8 = True
     except UnicodeDecodeError:
         utf8, is_utf8 = "", False
-    if declared in (None, "utf-8", "utf8") or (is_utf8 and declared in ("iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii")):
-        if is_utf8:
-            return utf8
-        return content.decode("cp1252", "replace")
+    if declared in (None, "utf-8", "utf8", "cp1252"):
+        return utf8 if is_utf8 else content.decode("cp1252", "replace")
     try:
-        return content.decode(declared or "utf-8", "replace")
+        return content.decode(declared, "replace")
     except LookupError:
         return utf8 if is_utf8 else content.decode("cp1252", "replace")
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from monitor.clock import SYSTEM, Clock
 from monitor.config import load_config
 from monitor.cycle import CycleReport, run_check
 from monitor.notify.channels import load_channels
@@ -60,16 +61,20 @@ def write_channels(tmp_path: Path, body: str) -> Path:
 
 
 class Harness:
-    """A config + state + channels on disk, opened into fresh runtimes like separate daemon runs."""
+    """A config + state + channels on disk, opened into fresh runtimes like separate daemon runs.
 
-    def __init__(self, tmp_path: Path, sources: str, channels: str, monitor: str = FAST):
+    With a `clock` (a ManualClock), every runtime decides and stamps by that clock."""
+
+    def __init__(self, tmp_path: Path, sources: str, channels: str, monitor: str = FAST, clock: Clock | None = None):
         self.tmp = tmp_path
         self.config_path = write_config(tmp_path, sources, monitor)
         self.channels_path = write_channels(tmp_path, channels)
         self.db = tmp_path / "state" / "dtn-monitor.sqlite3"
+        self.clock = clock or SYSTEM
 
     def runtime(self) -> Runtime:
-        return Runtime(load_config(self.config_path), Store(self.db), load_channels(self.channels_path))
+        return Runtime(load_config(self.config_path), Store(self.db, clock=self.clock), load_channels(self.channels_path),
+                       clock=self.clock)
 
     def check(self, source_ids: list[str] | None = None, *, dispatch: bool = True, **kw: Any) -> CycleReport:
         """One cycle in a fresh runtime (as a restarted daemon would), then send the outbox."""
@@ -99,4 +104,4 @@ class Harness:
         return asyncio.run(go())
 
     def store(self) -> Store:
-        return Store(self.db)
+        return Store(self.db, clock=self.clock)

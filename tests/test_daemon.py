@@ -148,3 +148,30 @@ def test_cli_check_beside_a_running_daemon_alerts_once(tmp_path: Path, server: F
     lines = [ln for ln in d.log.read_text().splitlines() if ln.strip()]
     assert lines and all(json.loads(ln)["message"] for ln in lines)
     assert "do-not-log-this-pw" not in d.log.read_text()
+
+
+def test_a_change_seen_once_is_confirmed_by_a_quick_recheck_not_an_interval_later(
+    tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver
+) -> None:
+    server.set("/dtn", nctv_topic(4, OLD))
+    config = write_config(tmp_path, f"""
+        [[source]]
+        id = "nctv-dtn"
+        kind = "nctv"
+        url = "{server.url('/dtn')}"
+        interval = "1h"
+        jitter = "0s"
+        """, monitor='[monitor]\nhost_min_gap = "0s"\nrecheck_after = "2s"\n')
+    channels = write_channels(tmp_path, f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{webhook.port}/a"\n')
+    d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_TOKEN": TOKEN}).start()
+    try:
+        assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
+        server.set("/dtn", nctv_topic(5, OLD))  # no "van 4 naar 5": one reading is not enough
+        first = httpx.post(d.base + "/api/check", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).json()
+        assert first["events"] == []
+        seen = time.monotonic()
+        assert d.wait_for(lambda: len(webhook.bodies) == 1, timeout=20)
+        assert time.monotonic() - seen < 15  # the re-check came after seconds, not after the 1 h interval
+        assert json.loads(webhook.bodies[0])["title"] == "Dreigingsniveau verhoogd: 4 → 5 (kritiek)"
+    finally:
+        assert d.stop() == 0

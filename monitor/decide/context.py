@@ -20,7 +20,6 @@ from monitor.store import EventRow, Store
 log = logging.getLogger("dtn_monitor.decide")
 
 LEVEL, EDITION = "level", "edition"
-RECHECK_AFTER = 60.0  # seconds: the re-check of a source that saw an unconfirmed change
 
 
 @dataclass(frozen=True)
@@ -90,4 +89,4 @@ class Context:
         for other in self.others(source_id, kind):
             decisions.followups.append(Followup(other, 0.0, reason))
         if recheck:
-            decisions.followups.append(Followup(source_id, RECHECK_AFTER, reason))
+            decisions.followups.append(Followup(source_id, self.settings.recheck_after, reason))

@@ -134,8 +134,10 @@ class Source:
             level_confidence=confidence, evidence=evidence, role=role,
         )
 
-    def reading_from_text(self, result: SourceResult, text: str, url: str) -> None:
-        """Run the extractor on a current-level statement and file a reading or an 'unclear'."""
+    def reading_from_text(self, result: SourceResult, text: str, url: str, *, quiet: bool = False) -> bool:
+        """Run the extractor on a current-level statement and file a reading; True when one was filed.
+
+        An ambiguous statement is filed as 'unclear' (unless `quiet`: the caller will try more text)."""
         found = extract(text)
         if found.level is not None and found.confidence == HIGH:
             result.levels.append(
@@ -145,8 +147,10 @@ class Source:
                     change_from=found.change_from, change_to=found.change_to,
                 )
             )
-        elif found.level is not None or found.evidence.get("level"):
+            return True
+        if not quiet and (found.level is not None or found.evidence.get("level")):
             result.unclear.append((found.evidence.get("level") or text[:300])[:500])
+        return False
 
 
 _ERROR_PAGE = re.compile(

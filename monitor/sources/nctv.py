@@ -24,6 +24,8 @@ from monitor.sources.registry import register
 _SKIP = {"script", "style", "title", "meta", "noscript", "template", "a", "nav", "option"}
 _BLOCKS = {"p", "div", "section", "article", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "aside", "header",
            "main", "dd", "dt", "blockquote", "body"}
+LOOKAHEAD_BLOCKS = 4  # blocks read after the label's own block, at most
+LOOKAHEAD_CHARS = 1500
 DEFAULT_LABEL = r"actue(?:e|le)l?\s+dreigingsniveau|huidige?\s+dreigingsniveau|current\s+threat\s+level|dreigingsniveau\s+is\s+op\s+dit\s+moment"
 
 
@@ -52,16 +54,14 @@ class NctvSource(Source):
         if doc is None:
             raise ParseError(f"{self.config.url}: empty or unparseable HTML")
         base_url = resp.url
-        found_anything = False
+        missing: list[str] = []
         if self.opts["read_level"]:
-            statement = self._level_statement(doc)
-            if statement:
-                self.reading_from_text(result, statement, base_url)
-                found_anything = True
+            problem = self._read_level(doc, result, base_url)
+            if problem:
+                missing.append(problem)
+        links: list[tuple[str, str]] = []
         if self.opts["find_publications"]:
             links = self._publication_links(doc, base_url)
-            if links:
-                found_anything = True
             follow = self.opts["follow_links"] and not ctx.first_check
             budget = self.settings.detail_fetch_limit
             for title, url in links:
@@ -75,16 +75,40 @@ class NctvSource(Source):
                 result.add(
                     self.publication(edition, title, url, doc_id=url, published=dates.date_from_url(url), text=text)
                 )
-        if not found_anything:
+            if not self.opts["read_level"] and not links and not self._dated_links(doc):
+                missing.append("no DTN links and no dated document links: this is not the document list it was")
+        if missing and not (result.levels or result.unclear or result.publications):
             title = " ".join(" ".join(doc.xpath("//title//text()|//h1//text()")).split())
             error = looks_like_error_page(title, element_text(_copy(doc)))
             if error:
                 raise ParseError(f"{self.config.url}: HTTP 200 with an error page ({error!r})")
-            result.drift = "no level statement and no DTN links found on the page (redesign?)"
+        if missing:
+            result.drift = "; ".join(missing)
         return result
 
-    def _level_statement(self, doc: etree._Element) -> str | None:
-        """The text that starts at the 'current level' label: the label's block and, if short, the next one."""
+    def _read_level(self, doc: etree._Element, result: SourceResult, url: str) -> str | None:
+        """File a reading (or an unclear statement) from the text after the label; a problem text if none."""
+        blocks = self._label_blocks(doc)
+        if blocks is None:
+            meta = self._meta_statement(doc)
+            if meta and self.reading_from_text(result, meta, url):
+                return None
+            return "no current-level label on the page"
+        text = ""
+        for block in blocks:
+            # the label's block first, then one more block at a time: a date line or a teaser
+            # between the label and the sentence must not blind the reader
+            text = f"{text}\n\n{block}" if text else block
+            if self.reading_from_text(result, text, url, quiet=True):
+                return None
+        if self.reading_from_text(result, text, url):
+            return None
+        if result.unclear:
+            return None
+        return "the current-level label is there, but no level can be read after it"
+
+    def _label_blocks(self, doc: etree._Element) -> list[str] | None:
+        """The text of the label's block and of the few blocks after it (None: no label)."""
         label = compile_option(self.opts["level_label"])
         for el in doc.iter():
             if not isinstance(el.tag, str) or el.tag in _SKIP or not el.text or not label.search(el.text):
@@ -92,17 +116,29 @@ class NctvSource(Source):
             block = el
             while block.tag not in _BLOCKS and block.getparent() is not None:
                 block = block.getparent()
-            texts = [" ".join(block.text_content().split())]
-            following = block.getnext()
-            while following is not None and not isinstance(following.tag, str):
-                following = following.getnext()
-            if len(texts[0]) < 80 and following is not None and following.tag not in _SKIP:
-                texts.append(" ".join(following.text_content().split()))
-            return "\n\n".join(t for t in texts if t)
+            out = [" ".join(block.text_content().split())]
+            size = len(out[0])
+            node = block
+            while len(out) <= LOOKAHEAD_BLOCKS and size < LOOKAHEAD_CHARS:
+                node = _next_block(node)
+                if node is None:
+                    break
+                text = " ".join(node.text_content().split())
+                if text:
+                    out.append(text)
+                    size += len(text)
+            return [t for t in out if t]
+        return None
+
+    def _meta_statement(self, doc: etree._Element) -> str | None:
         for meta in doc.xpath("//meta[@property='og:description' or @name='description']/@content"):
-            if label.search(meta) or re.search(r"dreigingsniveau|threat level", meta, re.I):
+            if re.search(r"dreigingsniveau|threat level", meta, re.I):
                 return str(meta)
         return None
+
+    @staticmethod
+    def _dated_links(doc: etree._Element) -> bool:
+        return any(dates.PATH_DATE.search(a.get("href") or "") for a in doc.iter("a"))
 
     def _publication_links(self, doc: etree._Element, base_url: str) -> list[tuple[str, str]]:
         pattern = compile_option(self.opts["link_pattern"]) if self.opts["link_pattern"] else None
@@ -135,6 +171,18 @@ class NctvSource(Source):
             return None
         doc = html_document(resp.text)
         return element_text(doc) if doc is not None else None
+
+
+def _next_block(node: etree._Element) -> etree._Element | None:
+    """The next element in document order after `node`'s subtree (climbing out of wrappers), skipping non-content."""
+    while node is not None:
+        sibling = node.getnext()
+        while sibling is not None and (not isinstance(sibling.tag, str) or sibling.tag in _SKIP):
+            sibling = sibling.getnext()
+        if sibling is not None:
+            return sibling
+        node = node.getparent()
+    return None
 
 
 def _copy(doc: etree._Element) -> etree._Element:
