@@ -17,7 +17,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -27,6 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.config import SourceConfig
 from monitor.cycle import CycleReport, SourceOutcome, check_source, run_check
 from monitor.decide import Followup
+from monitor.planner import FollowupPlanner
 from monitor.runtime import Runtime
 from monitor.web import create_app
 
@@ -34,7 +35,6 @@ log = logging.getLogger("dtn_monitor.daemon")
 
 DISPATCH_INTERVAL = 5.0  # seconds between outbox sweeps for retries (new events wake it at once)
 TRIM_INTERVAL = 60.0
-FOLLOWUP_MIN_GAP = 60.0  # a source is not checked out of turn twice within this many seconds
 STOP_GRACE = 5.0
 
 
@@ -54,7 +54,7 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self.stop_event = asyncio.Event()
         self._outbox_wake = asyncio.Event()
-        self._followed: dict[str, datetime] = {}
+        self.planner = FollowupPlanner()
         self._tasks: set[asyncio.Task[object]] = set()
 
     @property
@@ -74,6 +74,7 @@ class Daemon:
         if self.stop_event.is_set():
             return
         outcome: SourceOutcome = await self._tracked(check_source(self.runtime, source))  # type: ignore[assignment]
+        self.planner.done(source.id, datetime.now(UTC))
         self._after([outcome])
 
     def _after(self, outcomes: list[SourceOutcome]) -> None:
@@ -84,26 +85,18 @@ class Daemon:
             self._follow_up(followup)
 
     def _follow_up(self, followup: Followup) -> None:
-        """Check a source soon (politely: the per-host gap still holds, and not twice within a minute)."""
+        """Check a source soon (politely: see planner.py; the per-host gap of fetch.py still holds)."""
         if self.scheduler is None or self.stop_event.is_set():
             return
         source = next((s for s in self.runtime.config.enabled_sources if s.id == followup.source_id), None)
         if source is None:
             return
-        now = datetime.now(UTC)
-        when = now + timedelta(seconds=followup.delay)
-        last = self._followed.get(source.id)
-        if followup.delay == 0 and last is not None and (now - last).total_seconds() < FOLLOWUP_MIN_GAP:
+        when = self.planner.plan(followup, datetime.now(UTC))
+        if when is None:
             return
-        job_id = f"followup:{source.id}"
-        existing = self.scheduler.get_job(job_id)
-        if existing is not None and existing.next_run_time is not None and existing.next_run_time <= when:
-            return
-        if followup.delay == 0:
-            self._followed[source.id] = now
         log.info("source %s: extra check %s (%s)", source.id,
                  "now" if followup.delay == 0 else f"in {followup.delay:.0f}s", followup.reason)
-        self.scheduler.add_job(self._source_job, DateTrigger(run_date=when), args=[source], id=job_id,
+        self.scheduler.add_job(self._source_job, DateTrigger(run_date=when), args=[source], id=f"followup:{source.id}",
                                replace_existing=True, misfire_grace_time=300)
 
     async def _outbox_loop(self) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from monitor.clock import SYSTEM, Clock
 from monitor.config import MonitorSettings
 
 
@@ -164,7 +165,10 @@ class FetchStats:
 class Fetcher:
     """Shared httpx.AsyncClient with politeness per host and a global concurrency bound."""
 
-    def __init__(self, settings: MonitorSettings, *, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self, settings: MonitorSettings, *, transport: httpx.AsyncBaseTransport | None = None, clock: Clock = SYSTEM
+    ):
+        self.clock = clock
         self.settings = settings
         self._client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -246,13 +250,13 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         async with host.lock:
-            now = time.monotonic()
-            if host.not_before > now:
+            if host.not_before > self.clock.time():
                 raise BackingOff(
-                    f"{urlsplit(url).hostname} asked us to wait (Retry-After); next request in {host.not_before - now:.0f}s",
+                    f"{urlsplit(url).hostname} asked us to wait (Retry-After); next request in "
+                    f"{host.not_before - self.clock.time():.0f}s",
                     url=url,
                 )
-            gap = self.settings.host_min_gap - (now - host.last_request)
+            gap = self.settings.host_min_gap - (time.monotonic() - host.last_request)
             if gap > 0:
                 await asyncio.sleep(gap)
             async with self._slots:
@@ -284,7 +288,7 @@ class Fetcher:
         if resp.status in (429, 503):
             wait = _retry_after(resp.headers.get("retry-after"))
             wait = min(wait if wait is not None else 60.0, 3600.0)
-            host.not_before = time.monotonic() + wait
+            host.not_before = self.clock.time() + wait
             raise HTTPStatusError(
                 f"HTTP {resp.status} from {url}; backing off {wait:.0f}s as asked", url=url, status=resp.status, retry_after=wait
             )

@@ -44,7 +44,7 @@ class Runtime:
         self.channels = channels
         self.clock = clock
         self.replica = replica or replica_name()
-        self.fetcher = Fetcher(config.settings, transport=transport)
+        self.fetcher = Fetcher(config.settings, transport=transport, clock=clock)
         self.metrics = Metrics()
         self.dispatcher = Dispatcher(store, channels, metrics=self.metrics, clock=clock,
                                      default_language=config.settings.language)
