@@ -73,6 +73,7 @@ _NUMBERED = [
     # Dreigingsbeeld nr. 51
     re.compile(rf"\bdreigingsbeeld\s+{_MARK}(?P<n>\d{{1,3}})\b", re.I),
 ]
+_ORDINAL_BEFORE = [_NUMBERED[2]]
 _MONTHLY = re.compile(
     rf"(?:\b{_FULL}|\b{_ABBR}\b)\s*(?:\(\s*{_ABBR}\s*\)\s*)?[-–:,]?\s*(?:van\s+|of\s+)?(?:\d{{1,2}}\s+)?"
     rf"(?P<month>{MONTH_ALT})\.?\s+(?P<year>(?:19|20)\d\d)\b",
@@ -101,6 +102,8 @@ def find_editions(text: str) -> list[EditionMention]:
         return all(end <= a or start >= b for a, b in taken)
 
     for m in _MONTHLY.finditer(text):
+        if any(rx.search(text, max(0, m.start() - 8), m.end()) for rx in _ORDINAL_BEFORE):
+            continue  # "the 23rd Terrorist Threat Assessment Netherlands of December 2010": the number names it
         month = MONTHS[m.group("month").lower().rstrip(".")]
         found.append(EditionMention(Edition(year_month=f"{int(m.group('year')):04d}-{month:02d}"), m.start(), m.end()))
         taken.append((m.start(), m.end()))

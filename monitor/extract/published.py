@@ -1,0 +1,102 @@
+"""The text's own date: a date line, a labelled date, a dateline, a 'Nieuwsbericht | 12-12-2023' line.
+
+Only a date that the text gives as its own counts; a date inside a sentence about something
+else does not. Order: a labelled or dateline date anywhere ("Datum 9 december 2019", "Den Haag,
+24 juni 2019", "Vastgesteld 24 september 2025"), then a bare date line near the top ("4 March
+2024", "donderdag, 7. november 2013 - 11:34"), then the stored-page marker (" date 2019-11";
+a date line of the same month gives its day), then the page's metadata.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monitor import dates
+from monitor.extract.document import Document
+
+_LABEL = re.compile(
+    r"^\s*(?:[•·*-]\s*)?(?:datum(?:\s+laatste\s+aanpassing)?|date|gepubliceerd(?:\s+op)?|publicatiedatum|documentdatum|datum\s+publicatie|"
+    r"published(?:\s+on)?|publication\s+date|verschenen(?:\s+op)?|geplaatst(?:\s+op)?|laatst\s+gewijzigd|"
+    r"vastgesteld|beantwoord|actueel\s+dreigingsniveau|posted(?:\s+on)?|updated(?:\s+on)?|reviewed|"
+    r"bijgewerkt(?:\s+op)?)\s*[:|]?\s*(?P<d>.{4,40})",
+    re.I,
+)
+_META_LINE = re.compile(
+    r"\b(?:nieuwsbericht|news\s+item|kamerstuk|publicatie|brief|rapport|toespraak|document|persbericht|press\s+release|"
+    r"publication)\s*\|\s*(?P<d>\d{1,2}-\d{1,2}-\d{4})",
+    re.I,
+)
+_DATELINE = re.compile(
+    r"^\s*(?:den\s+haag|'s-gravenhage|’s-gravenhage|the\s+hague|amsterdam|brussel|brussels|xinhua|reuters|anp|afp|ap|"
+    r"belga|dpa|sputnik|novum)\s*,\s*(?P<d>.{6,30})",
+    re.I,
+)
+_WEEKDAY = (r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|friday|"
+            r"saturday|sunday|ma|di|wo|do|vr|za|zo|mon|tue|wed|thu|fri|sat|sun)\.?")
+_TIME = (r"(?:om\s+|at\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*(?:uur|u|am|pm))?"
+         r"(?:\s*(?:gmt|utc|cet|cest|bst|[a-z]{1,3}t))?")
+_BARE = re.compile(
+    rf"^(?:{_WEEKDAY},?\s+)?(?:{_TIME}\s+)?(?P<d>\d{{1,2}}\.?\s+[a-z]+\.?\s+(?:19|20)\d\d|[a-z]+\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d|"
+    rf"\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)\d\d)(?:\s*[-|,]?\s*(?:{_TIME}))?(?:\s*(?:[-|]|update:?).*)?$",
+    re.I,
+)
+
+
+_ISO_DAY = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d(?=\b|T)")
+_SHORT_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d\d)\b")
+
+
+def _full(fragment: str, *, dateline: bool = False) -> str | None:
+    fragment = fragment.strip().replace(". ", " ")
+    m = re.match(r"((?:19|20)\d\d)-(\d{2})(?:-(\d{2}))?\b", fragment) or _ISO_DAY.search(fragment)
+    if m:
+        return dates.parse_date(m.group(0))  # an ISO date beside "3/6/2008" settles which is the month
+    short = _SHORT_DMY.match(fragment) if dateline else None
+    if short:  # "THE HAGUE, 27/04/07 –": a dateline's two-digit year
+        day, month, year = (int(g) for g in short.groups())
+        return dates.parse_date(f"{day}-{month}-{2000 + year if year < 70 else 1900 + year}")
+    for rx in (dates.LONG_DATE, dates.EN_LONG_DATE, dates.NUMERIC_DMY):
+        m2 = rx.search(fragment)
+        if m2 and m2.start() < 15:
+            return dates.parse_date(m2.group(0))
+    m3 = dates.MONTH_YEAR.match(fragment)
+    return dates.parse_date(m3.group(0)) if m3 else None
+
+
+def published(doc: Document) -> tuple[str | None, str | None]:
+    """(date, evidence): 'YYYY-MM-DD', or 'YYYY-MM' where only the month is given."""
+    lines = doc.lines
+    for ln in lines:
+        label = _LABEL.match(ln)
+        m = label or _DATELINE.match(ln)
+        if m:
+            d = _full(m.group("d"), dateline=label is None)
+            if d:
+                return d, ln[:200]
+    for ln in lines:
+        m = _META_LINE.search(ln)
+        if m:
+            d = dates.parse_date(m.group("d"))
+            if d:
+                return d, ln[:200]
+    marker = doc.date_marker
+    for ln in lines[:8]:
+        m = _BARE.match(ln.replace("7.", "7").strip()) if len(ln) <= 60 else None
+        if m is None and len(ln) <= 60:
+            m = _BARE.match(re.sub(r"(\d)\.\s", r"\1 ", ln))
+        if m:
+            d = dates.parse_date(m.group("d").replace("/", "-"))
+            if d and len(d) == 10 and (marker is None or d.startswith(marker[:7])):
+                return d, ln
+    if marker and len(marker) == 7:  # a stored page's month: a date of that month in its first lines gives the day
+        for ln in (ln for ln in lines[:3] if len(ln) <= 120):
+            for rx in (dates.LONG_DATE, dates.EN_LONG_DATE):
+                found = rx.search(ln)
+                d = dates.parse_date(found.group(0)) if found else None
+                if d and d.startswith(marker):
+                    return d, ln[:200]
+    if marker:
+        return marker, f"date {marker}"
+    if doc.html_date:
+        return doc.html_date, "HTML metadata"
+    return None, None

@@ -1,0 +1,122 @@
+"""When a statement holds: now (it holds, or it is this text's news), in the past (history), or not at all.
+
+Dutch and English tell time by tense, by markers ("toen", "destijds", "sinds", "at the time") and
+by what a verb keeps ("blijft", "remains"); a statement that is hypothetical ("zou", "if"),
+negated, or a definition of the scale ("niveau 4 betekent …") is no statement at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monitor.extract.vocab import STRONG_ANCHOR
+
+NOW, PAST = "now", "past"
+
+_HYPOTHETICAL = re.compile(
+    r"\b(?:zou|zouden|mocht|mochten|indien|tenzij|wanneer|pas\s+als|alleen\s+(?:als|wanneer)|als\s+er|als\s+het|"
+    r"if|would|could|might|should|unless|whether|in\s+case|only\s+if|would\s+be|zal\s+\w+\s+(?:worden|gaan))\b"
+    r"|\?\s*$"
+)
+_MODAL_CHANGE = re.compile(r"\b(?:kan|kunnen|moet|moeten|wil|willen|overweeg\w*|rechtvaardig\w*|justif(?:y|ies|ied)|"
+                           r"consider(?:s|ed|ing)?|may|can)\b")
+_NEGATED = re.compile(r"\b(?:niet|geen|nooit|not|no|never|nor|noch)\b")
+_NEWS = re.compile(
+    r"\b(?:vandaag|vanmiddag|vanochtend|vanmorgen|vanavond|vannacht|gisteren|gisteravond|eergisteren|maandag|dinsdag|"
+    r"woensdag|donderdag|vrijdag|zaterdag|zondag|nu|thans|per\s+direct|met\s+ingang|deze\s+week|vorige\s+week|"
+    r"today|tonight|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|now|this\s+week|last\s+week|"
+    r"immediately|with\s+immediate\s+effect|announced|aangekondigd|bekendgemaakt|maakte\s+\w+\s+bekend|said|says|zei|"
+    r"meldt|meldde|laat\s+weten|liet\s+weten)\b"
+)
+_PAST_MARK = re.compile(
+    r"\b(?:toen|destijds|vroeger|voorheen|eerder|ooit|geleden|vorige?|vorig\s+jaar|afgelopen\s+(?:date|jaar|jaren|"
+    r"maand|maanden|zomer|winter|najaar|voorjaar)|(?<!eerst\s)(?<!eerste\skeer\s)sinds|al\s+(?:eens|verhoogd|verlaagd)|"
+    r"de\s+\w+\s+keer\s+(?:\w+\s+){0,4}dat|op\s+dat\s+moment|at\s+that\s+(?:time|moment)|up\s+until\s+now|tot\s+nu\s+toe|"
+    r"previous(?:ly)?|earlier|ago|at\s+the\s+time|last\s+(?:year|month|time|date)|back\s+in|"
+    r"(?<!first\stime\s)since|once|in\s+date|op\s+date|at\s+the\s+end\s+of|in\s+the\s+past|until|tot\s+date)\b"
+)
+_PAST_TENSE = re.compile(r"\b(?:werd|werden|was|waren|had|hadden|stond|stonden|bleef|gold|lag|bedroeg|ging|"
+                         r"verhoogde|verlaagde|schroefde|schaalde|were|had|stood|remained|stayed)\b")
+_PERFECT_OR_PRESENT = re.compile(
+    r"\b(?:is|wordt|worden|heeft|hebben|gaat|verhoogt|verlaagt|zakt|daalt|stijgt|has|have|is|are|raises|lowers|"
+    r"goes|moves|ups|increases|decreases|reduces)\b"
+)
+_DURATION_TO_NOW = re.compile(
+    r"\b(?:sinds|al\s+(?:geruime\s+tijd|jaren|lange\s+tijd|langer|sinds)|al\s+\w+\s+(?:jaar|jaren|maanden)|"
+    r"de\s+afgelopen|ook|nog\s+(?:steeds|altijd)|nog|since|for\s+(?:years|months)|still|already|for\s+the\s+past)\b"
+)
+_NOW = re.compile(r"\b(?:nu|thans|momenteel|op\s+dit\s+moment|huidige?|currently|current|now|at\s+present|vandaag|"
+                  r"today)\b")
+_CONTINUITY = re.compile(r"\b(?:bleef|bleven|remained|stayed)\b.*\b(?:ongewijzigd|onveranderd|unchanged|gehandhaafd|"
+                         r"maintained)\b|\b(?:ongewijzigd|onveranderd|unchanged)\b")
+_PAST_POINT = re.compile(r"\b(?:toen|destijds|vroeger|voorheen|vorige?|previous(?:ly)?|at\s+the\s+time|back\s+then|"
+                         r"op\s+dat\s+moment|at\s+that\s+(?:time|moment)|up\s+until\s+now|until\s+now|tot\s+nu\s+toe|"
+                         r"until|tot\s+date|in\s+de\s+periode|in\s+het\s+(?:vorige|eerdere))\b")
+_KEEPS = re.compile(r"\b(?:remains|stays|blijft|blijven)\b")
+_STILL = re.compile(r"\b(?:geldt\s+nog|nog\s+(?:steeds|altijd)|still)\b")
+_PRESENT_STATE = re.compile(r"\b(?:geldt|bedraagt|staat\s+(?:op|vastgesteld)|"
+                            r"has\s+been\s+(?:maintained|kept|set)|is\s+(?:maintained|kept|set|currently))\b")
+_REPORTED = re.compile(r"\b(?:said|says|announced|stated|reported|zei|zegt|meldde|meldt|liet\s+weten|maakte)\b")
+_DEFINITION = re.compile(
+    r"\b(?:betekent|betekenen|houdt\s+in|wil\s+zeggen|geeft\s+aan|staat\s+voor|means|indicates|stands\s+for)\b"
+    r"|\b(?:wordt|worden|is|are)\s+(?:ingesteld|afgekondigd|set|declared)\s+(?:\w+\s+){0,2}?(?:na|bij|als|wanneer|after|when|if)\b"
+    r"|\bbij\s+(?:dreigings)?niveau\b|^\s*at\s+level\s+\w+\b"
+)
+
+
+_EARLIER = re.compile(r"\b(?:op\s+dat\s+moment|toen|destijds|in\s+die\s+tijd|at\s+the\s+time|back\s+then|at\s+that\s+time)\b",
+                      re.I)
+
+def says_now(clause: str) -> bool:
+    """The clause says it holds now ("nu", "huidige", "blijft", "still")."""
+    return bool(_NOW.search(clause) or _KEEPS.search(clause) or _STILL.search(clause))
+
+
+def time_of(is_change: bool, c: str, start: int, sentence: str, in_title: bool) -> str | None:
+    """now, past, or None (hypothetical, negated or a definition: no statement at all).
+
+    `c` is the statement's clause, `start` where its level stands in the cleaned `sentence`."""
+    end = sentence.find(c) + len(c)
+    if _HYPOTHETICAL.search(c) or sentence[end : end + 2].strip().startswith("?"):
+        return None
+    if is_change:
+        rel = start - sentence.find(c)
+        scope = c[: max(0, rel) + 35]  # a negation says something of this change only up to it
+        if _NEGATED.search(scope) and not re.search(r"\bniet\s+(?:langer|meer)\b", scope):
+            return None
+        if _MODAL_CHANGE.search(c) and not _PERFECT_OR_PRESENT.search(c.split(" kan ")[0]):
+            return None
+        if _PAST_MARK.search(c) and not re.search(r"\b(?:vandaag|today|nu|now)\b", c):
+            return PAST
+        if re.search(r"\bhad\b", c) and not _REPORTED.search(sentence):
+            return PAST
+        if _PAST_TENSE.search(c) and not _PERFECT_OR_PRESENT.search(c) and not (_NEWS.search(sentence) or in_title):
+            return PAST
+        return NOW
+    if _DEFINITION.search(c) and not re.search(rf"\b(?:{STRONG_ANCHOR})\s+(?:is|blijft|staat)\b", c):
+        return None
+    if _NEGATED.search(c) and re.search(r"\b(?:niet|not|no|geen)\s+(?:meer\s+|langer\s+)?(?:op|at|in|van)\b", c):
+        return None
+    if _NOW.search(c) or _KEEPS.search(c):
+        return NOW  # "blijft, net als in de vorige periode, substantieel": kept, so it holds now
+    if _PAST_POINT.search(c):
+        return PAST  # "Op dat moment geldt niveau 2": a present tense telling a past moment
+    if _PRESENT_STATE.search(c):
+        return NOW
+    if _CONTINUITY.search(c) and not _PAST_POINT.search(c):
+        return NOW  # "bleef in 2024 ongewijzigd op 4", "remained unchanged": it still holds
+    past_tense = bool(_PAST_TENSE.search(c)) and not _PERFECT_OR_PRESENT.search(c)
+    if past_tense and not _DURATION_TO_NOW.search(c):
+        return PAST
+    if _PAST_MARK.search(c) and past_tense and not re.search(r"\b(?:sinds|since|al|nog|still|ook)\b", c):
+        return PAST
+    return NOW
+
+
+def tells_the_past(text: str) -> bool:
+    """Does this sentence set an earlier time ("op dat moment", "toen", "destijds", "at the time")?
+
+    A year alone does not: "sinds 2013 substantieel" and "in 2024 ongewijzigd" still tell the present.
+    """
+    return bool(_EARLIER.search(text)) if ("moment" in text or "toen" in text or "destijds" in text
+                                           or "time" in text or "tijd" in text or "then" in text) else False

@@ -1,0 +1,72 @@
+"""Rules of reading a user relies on, one example each (the corpus tests measure them at scale)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.editions import find_editions
+from monitor.extract import extract
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Carnavalsoptocht afgelast\n\nBuitenland\nvrijdag, 28 februari 2025 om 12:19\nDe stad ...", "2025-02-28"),
+        ("Travel advice updated\n\nHelen Coffey\nWednesday 13 December 2023 09:19 GMT\nComments", "2023-12-13"),
+        ("updated 3/6/2008 2:02:57 PM ET 2008-03-06T19:02:57\n\nThe Dutch government raised ...", "2008-03-06"),
+        ("The Netherlands\n\n  • Reviewed: 7 March 2022, 11:20 NZDT\n  • Still current at: 7 March 2022", "2022-03-07"),
+        ("THE HAGUE, 27/04/07 – The terrorism threat level for the Netherlands has been lowered.", "2007-04-27"),
+        ("Last Updated: Tuesday, 06 June 2023, 11:08 GMT\nPublication Date 28 April 2006\nCite as ...", "2006-04-28"),
+        ("Het kabinet besloot op 9 december 2019 het niveau te verlagen, aldus de krant.", None),
+    ],
+)
+def test_the_texts_own_date_is_read_and_a_date_in_a_sentence_is_not(text: str, published: str | None) -> None:
+    assert extract(text).published == published
+
+
+def test_an_ordinal_edition_with_its_month_is_the_numbered_edition() -> None:
+    found = find_editions("2. Summary of the 23rd Terrorist Threat Assessment Netherlands of December 2010")
+    assert [m.edition.number for m in found] == [23]
+    text = "Progress report\n\n2. Summary of the 23rd Terrorist Threat Assessment Netherlands of December 2010 In the past period"
+    assert extract(text).dtn == 23
+
+
+def test_a_contents_line_with_its_page_number_names_no_edition() -> None:
+    text = "Ten Years of Terrorist Threat Assessment\n\n4 Ten years of the DTN – an analysis 14\n\n5 Developments surrounding the DTN 24"
+    assert extract(text).dtn is None
+
+
+def test_a_level_kept_from_the_previous_period_holds_now() -> None:
+    got = extract("Het dreigingsniveau met betrekking tot Nederland blijft net als in de vorige rapportageperiode substantieel.")
+    assert (got.level, got.change_to) == (4, None)
+
+
+def test_a_paragraph_telling_an_earlier_time_gives_no_level_for_now() -> None:
+    text = ("Uitleg\n\nIn maart 2013 was de dreiging groter dan daarvoor. Op dat moment geldt dreigingsniveau 2. "
+            "De NCTV schaalt op naar dreigingsniveau 3.")
+    got = extract(text)
+    assert got.level is None and got.change_to is None
+
+
+def test_a_number_counted_out_of_four_is_read_on_the_old_scale_and_a_name_by_its_name() -> None:
+    old = extract("For the first time since 2009, the Netherlands has raised its terrorism warning rank to Level 3 - out of 4.")
+    assert old.level == 4 and old.level_name == "substantieel"
+    named = extract("In Nederland kennen we sinds 2005, toen de NCTb werd opgericht, vier publieke dreigingsniveaus. "
+                    "Het huidige niveau – ‘substantieel’ – is het op een na hoogste.")
+    assert named.level == 4
+
+
+def test_a_belgian_text_gives_its_own_level_to_belgium_not_to_the_netherlands() -> None:
+    text = ("OCAD verlaagt dreigingsniveau\n\nHet OCAD heeft het dreigingsniveau in België verlaagd van 3 naar 2. "
+            "Het Crisiscentrum en de federale politie volgen de toestand in ons land. Premier De Croo reageerde in Brussel.")
+    got = extract(text)
+    assert (got.level, got.change_from, got.change_to) == (None, None, None)
+
+
+def test_a_level_on_a_long_page_is_found_beside_its_anchor_only() -> None:
+    filler = "<p>" + "De overheid werkt samen met gemeenten aan veiligheid en weerbaarheid. " * 40 + "</p>"
+    page = (f"<html><head><title>NCTV</title></head><body><nav><a href='/x'>Dreigingsniveau 5</a></nav><main>"
+            f"<h1>Dreigingsniveau</h1>{filler * 20}<p>Het dreigingsniveau staat op 4 (substantieel).</p>"
+            f"<table><tr><td>Wijk 4</td><td>3 agenten</td></tr></table></main></body></html>")
+    got = extract(page)
+    assert (got.level, got.level_name) == (4, "substantieel")
