@@ -26,6 +26,7 @@ from monitor.extract import extract  # noqa: E402
 FIELDS = ("dtn", "level", "level_name", "change_from", "change_to", "published")
 CORPUS = ROOT / "tests" / "extract" / "corpus"
 HOLDOUT = ROOT / "tests" / "extract" / "holdout"
+UNSEEN = ROOT / "tests" / "extract" / "unseen"
 CASES = ROOT / "tests" / "extract" / "cases"
 SEEDS = [ROOT.parent / "shared" / "seeds", ROOT / "tests" / "extract" / "seeds"]
 
@@ -110,11 +111,13 @@ def main() -> int:
     args = parser.parse_args()
     real = score(corpus())
     held = score(corpus(HOLDOUT, seeds=False))
+    unseen = score(corpus(UNSEEN, seeds=False))
     synth = score(synthetic())
     print("| texts | all fields right | dtn | level | level_name | change_from | change_to | published "
           "| invented levels | missed levels | wrong levels |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for label, s in (("real corpus + seeds", real), ("real held-out set", held), ("synthetic cases", synth)):
+    for label, s in (("real corpus + seeds", real), ("real held-out set", held), ("real unseen set", unseen),
+                     ("synthetic cases", synth)):
         if not s["n"]:
             continue
         pf = s["per_field"]
@@ -125,7 +128,7 @@ def main() -> int:
     median, worst, size = cpu_per_page()
     print(f"\nCPU per realistic {size // 1000} KB page: median {median:.2f} ms, max {worst:.2f} ms (200 calls)")
     if args.misses:
-        for label, s in (("real", real), ("held-out", held), ("synthetic", synth)):
+        for label, s in (("real", real), ("held-out", held), ("unseen", unseen), ("synthetic", synth)):
             for name, diff, evidence in s["misses"]:  # type: ignore[union-attr]
                 print(f"\n[{label}] {name}: {diff}\n    evidence: {evidence}")
     return 0

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from monitor.extract.document import Sentence
 from monitor.extract.scope import NL, REGIONAL_SCOPE
 from monitor.extract.statements import CHANGE, CHANGED, STATE, Statement, from_only
-from monitor.extract.tense import NOW, PAST
+from monitor.extract.tense import NOW, PAST, past_by_tense_only, told_recently
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 _PERSISTED = re.compile(r"\b(?:steeds|altijd|jarenlang|de\s+afgelopen\s+jaren|always|for\s+years|all\s+along)\b")
@@ -26,6 +26,10 @@ _REST = re.compile(r"\b(?:rest\s+van|de\s+rest|rest\s+of|elders|elsewhere)\b")
 _CONTINUES = re.compile(r"\b(?:daar\s+zal\s+het|sindsdien|zoals\s+nu|nog\s+steeds|still|ever\s+since|since\s+then|"
                         r"staat\s+het\s+nu|is\s+het\s+nu|is\s+now|(?:wat|dat|which)\s+(?:wijst|betekent|means|indicates)|"
                         r"zijn\s+een\s+reactie|is\s+een\s+reactie|in\s+response\s+to)\b")
+
+
+_FROM_NOW = re.compile(r"\b(?:from\s+now\s+on|vanaf\s+(?:nu|vandaag)|met\s+ingang\s+van\s+vandaag|with\s+immediate\s+effect|"
+                       r"per\s+direct|as\s+of\s+today)\b")
 
 
 @dataclass
@@ -48,11 +52,22 @@ def answer(statements: list[Statement], sentences: list[Sentence], published: st
         mine = [s for s in mine if not (s.kind == STATE and _PERSISTED.search(s.clause) and not _REST.search(s.clause))]
     news = [s for s in mine if s.kind == CHANGE and s.time == NOW]
     states = [s for s in mine if s.kind == STATE and s.time == NOW]
+    unsaid = [s for s in mine if s.kind == CHANGED and s.time == NOW]
+    if not news and unsaid:
+        # "The agency raised the threat level on Tuesday … The level was raised to four": the news, retold
+        news = [s for s in mine if s.kind == CHANGE and s.time == PAST and past_by_tense_only(s.clause)
+                and _direction_fits(unsaid[0], None, new=s.level) and _same_direction(unsaid[0], s)]
     if news:
         return _from_change(news, states, mine)
     if states:
         decided = _from_states(states, mine)
-        unsaid = [s for s in mine if s.kind == CHANGED and s.time == NOW]
+        if decided.level is not None and _FROM_NOW.search(decided.evidence.get("level", "").lower()):
+            # "From now on, the threat … is only limited. Over the past two years it was substantial."
+            before = [s for s in mine if s.kind in (STATE, CHANGE) and s.time == PAST and s.level != decided.level]
+            if before:
+                decided.change_from, decided.change_to = before[0].level, decided.level
+                decided.evidence["change"] = decided.evidence["level"]
+                return decided
         if decided.level is not None and unsaid and _direction_fits(unsaid[0], None, new=decided.level):
             # "The threat level has been lowered. … the threat level is now a three out of five."
             decided.change_to = decided.level
@@ -88,6 +103,13 @@ def _from_change(news: list[Statement], states: list[Statement], mine: list[Stat
     answer.level, answer.change_to, answer.change_from = best.level, best.level, change_from
     answer.confidence = HIGH if best.strength >= 3 or any(s.level == best.level for s in states) else MEDIUM
     return answer
+
+
+def _same_direction(a: Statement, b: Statement) -> bool:
+    from monitor.extract.vocab import DIRECTION_DOWN, DIRECTION_UP
+
+    return bool(DIRECTION_UP.search(a.clause)) == bool(DIRECTION_UP.search(b.clause)) and \
+        bool(DIRECTION_DOWN.search(a.clause)) == bool(DIRECTION_DOWN.search(b.clause))
 
 
 def _direction_fits(change: Statement, old: int | None, *, new: int | None = None) -> bool:
@@ -140,7 +162,7 @@ def _from_history(mine: list[Statement], sentences: list[Sentence], published: s
     last = max(past_changes, key=lambda s: s.sentence.index)
     if len({s.level for s in past_changes if s.sentence.index >= last.sentence.index - 1}) > 1:
         return Answer()
-    recent = published is not None and _dated_near(last.sentence.text, published)
+    recent = (published is not None and _dated_near(last.sentence.text, published)) or told_recently(last.clause)
     following = [s for s in sentences if last.sentence.index <= s.index <= last.sentence.index + 2
                  and s.paragraph == last.sentence.paragraph]
     continues = any(_CONTINUES.search(s.clean) for s in following)

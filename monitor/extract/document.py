@@ -252,8 +252,9 @@ def _text_blocks(text: str) -> list[str]:
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
         if not lines:
             continue
-        # a short first line without an end stop, followed by a capital, is a heading: its own block
-        if len(lines) > 1 and _heading(lines[0], lines[1]):
+        # short first lines without an end stop, each followed by a capital, are headings (a title, a date
+        # line): each its own block
+        while len(lines) > 1 and _heading(lines[0], lines[1]):
             blocks.append(lines[0])
             lines = lines[1:]
         blocks.append(" ".join(lines))

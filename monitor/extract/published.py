@@ -21,6 +21,8 @@ _LABEL = re.compile(
     r"bijgewerkt(?:\s+op)?)\s*[:|]?\s*(?P<d>.{4,40})",
     re.I,
 )
+_BYLINE = re.compile(r"^\s*(?:door|by)\s+[^-–|,]{2,40}?\s*[-–|,]\s*(?P<d>\d.{5,30})", re.I)
+_LAST_UPDATED = re.compile(r"^\s*(?:last\s+updated|laatst\s+bijgewerkt)\s*(?:on|op)?\s*[:|]?\s*(?P<d>.{4,40})", re.I)
 _META_LINE = re.compile(
     r"\b(?:nieuwsbericht|news\s+item|kamerstuk|publicatie|brief|rapport|toespraak|document|persbericht|press\s+release|"
     r"publication)\s*\|\s*(?P<d>\d{1,2}-\d{1,2}-\d{4})",
@@ -67,7 +69,7 @@ def published(doc: Document) -> tuple[str | None, str | None]:
     """(date, evidence): 'YYYY-MM-DD', or 'YYYY-MM' where only the month is given."""
     lines = doc.lines
     for ln in lines:
-        label = _LABEL.match(ln)
+        label = _LABEL.match(ln) or _BYLINE.match(ln)
         m = label or _DATELINE.match(ln)
         if m:
             d = _full(m.group("d"), dateline=label is None)
@@ -88,9 +90,14 @@ def published(doc: Document) -> tuple[str | None, str | None]:
             d = dates.parse_date(m.group("d").replace("/", "-"))
             if d and len(d) == 10 and (marker is None or d.startswith(marker[:7])):
                 return d, ln
+    for ln in lines[:8]:  # "Last updated: 13 March, 2013": the site's stamp, when the text gives no other date
+        m = _LAST_UPDATED.match(ln)
+        d = _full(m.group("d").replace(",", " ")) if m else None
+        if d and (marker is None or d.startswith(marker[:7])):
+            return d, ln[:200]
     if marker and len(marker) == 7:  # a stored page's month: a date of that month in its first lines gives the day
         for ln in (ln for ln in lines[:3] if len(ln) <= 120):
-            for rx in (dates.LONG_DATE, dates.EN_LONG_DATE):
+            for rx in (dates.LONG_DATE, dates.EN_LONG_DATE, dates.NUMERIC_DMY):
                 found = rx.search(ln)
                 d = dates.parse_date(found.group(0)) if found else None
                 if d and d.startswith(marker):

@@ -128,6 +128,10 @@ def assign(doc: Document, statements: list[Statement]) -> None:
         anchored = _anchor_scope(sentence, home)
         if anchored:
             carried[sentence.paragraph] = anchored
+        elif marks and marks[0][0] <= 2 and _resolve(marks[0][1], home) == FOREIGN_SCOPE:
+            # "België is opgeschrikt door een aanslag. … is het dreigingsniveau verhoogd naar 4": a country as
+            # the subject of a sentence is the topic of the next ones
+            carried[sentence.paragraph] = FOREIGN_SCOPE
     _same_level_same_place(statements)
 
 

@@ -53,7 +53,8 @@ def _value(prefix: str) -> str:
 
 _CLAUSE_STOP = re.compile(
     r"[.;!?]\s|[.;!?]$|,\s+(?=(?:maar|terwijl|omdat|want|hoewel|zodat|waardoor|waarna|nadat|toen|while|but|whereas|"
-    r"because|although|after|when|which|wat|die|meaning|waarmee|hetgeen|dus|wat\s+betekent|dat\s+betekent)\b)|\s+(?:maar|terwijl|whereas|while|but)\s+"
+    r"because|although|after|when|which|wat|die|meaning|waarmee|hetgeen|dus|wat\s+betekent|dat\s+betekent|saying|adding|"
+    r"citing|zeggende|stellende)\b)|\s+(?:maar|terwijl|whereas|while|but)\s+"
 )
 _V_A, _V_B, _V_S = _value("a") + r"(?:\s+scale)?", _value("b"), _value("s")
 _FROM_TO = [
@@ -131,6 +132,10 @@ def _direction_ok(clause: str, a: int | None, b: int) -> bool:
     return a != b
 
 
+_ATTRIBUTIVE = re.compile(r"\b(?:het|de|een|the|an?|this|that|dit|dat|dit|nu|now)\s+(?:verhoogde|verlaagde|raised|heightened|"
+                          r"elevated|lowered|increased|reduced|hogere|lagere|higher|lower)\s*$")
+
+
 def _changes(sentence: Sentence, offset: int, clause: str) -> list[Statement]:
     found: list[Statement] = []
     anchored = bool(ANCHOR_WORD.search(clause) or re.search(
@@ -158,6 +163,8 @@ def _changes(sentence: Sentence, offset: int, clause: str) -> list[Statement]:
             if re.search(r"\b(?:te|to)\s*$", near[: moved.start()]) and not re.search(
                     r"\b(?:besloten|beslist|decided|decides|announced)\b", clause):
                 continue  # "om het niveau te verlagen", "room to lower it": a purpose, no event
+            if _ATTRIBUTIVE.search(near[: moved.end()]) and moved.end() <= anchor.start() - lo + 1:
+                continue  # "het verhoogde dreigingsniveau leidde tot vragen": a raised level, not a raise
             return [Statement(CHANGED, 0, None, 2, NOW, sentence, clause, offset + lo + moved.start())]
         return found
     for rx in _TO_ONLY:
@@ -229,6 +236,8 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
     if context:
         for rx in (_PRONOUN, _THERE_AT, _GENERIC):
             for p in rx.finditer(clause):
+                if rx is _PRONOUN and (ANCHOR_WORD.search(p.group(0)) or _GENERIC.search(p.group(0))):
+                    continue  # "het dreigingsniveau in Nederland staat op 3": an article, not a pronoun
                 m = re.search(_V_S, clause[p.end() - 2 if rx is _PRONOUN else p.end():][:60])
                 if m and not (m.group("sname") and _NOT_A_LEVEL_AFTER.match(clause[p.end():][m.end("sname"):])):
                     level, consistent = value_of(m, "s")

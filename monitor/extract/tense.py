@@ -33,7 +33,8 @@ _PAST_MARK = re.compile(
     r"maand|maanden|zomer|winter|najaar|voorjaar)|(?<!eerst\s)(?<!eerste\skeer\s)sinds|al\s+(?:eens|verhoogd|verlaagd)|"
     r"de\s+\w+\s+keer\s+(?:\w+\s+){0,4}dat|op\s+dat\s+moment|at\s+that\s+(?:time|moment)|up\s+until\s+now|tot\s+nu\s+toe|"
     r"previous(?:ly)?|earlier|ago|at\s+the\s+time|last\s+(?:year|month|time|date)|back\s+in|"
-    r"(?<!first\stime\s)since|once|in\s+date|op\s+date|at\s+the\s+end\s+of|in\s+the\s+past|until|tot\s+date)\b"
+    r"(?<!first\stime\s)since|once|in\s+date|op\s+date|at\s+the\s+end\s+of|in\s+the\s+past|until|tot\s+date|"
+    r"onlangs|recentelijk|kort\s+geleden|recently)\b"
 )
 _PAST_TENSE = re.compile(r"\b(?:werd|werden|was|waren|had|hadden|stond|stonden|bleef|gold|lag|bedroeg|ging|"
                          r"verhoogde|verlaagde|schroefde|schaalde|were|had|stood|remained|stayed)\b")
@@ -56,7 +57,9 @@ _KEEPS = re.compile(r"\b(?:remains|stays|blijft|blijven)\b")
 _STILL = re.compile(r"\b(?:geldt\s+nog|nog\s+(?:steeds|altijd)|still)\b")
 _PRESENT_STATE = re.compile(r"\b(?:geldt|bedraagt|staat\s+(?:op|vastgesteld)|"
                             r"has\s+been\s+(?:maintained|kept|set)|is\s+(?:maintained|kept|set|currently))\b")
-_REPORTED = re.compile(r"\b(?:said|says|announced|stated|reported|zei|zegt|meldde|meldt|liet\s+weten|maakte)\b")
+_REMAINED = re.compile(r"\b(?:remained|stayed|bleef|bleven)\b")
+_REPORTED = re.compile(r"\b(?:said|says|saying|announced|stated|reported|according\s+to|zei|zegt|meldde|meldt|liet\s+weten|"
+                       r"maakte|aldus|volgens)\b")
 _DEFINITION = re.compile(
     r"\b(?:betekent|betekenen|houdt\s+in|wil\s+zeggen|geeft\s+aan|staat\s+voor|means|indicates|stands\s+for)\b"
     r"|\b(?:wordt|worden|is|are)\s+(?:ingesteld|afgekondigd|set|declared)\s+(?:\w+\s+){0,2}?(?:na|bij|als|wanneer|after|when|if)\b"
@@ -66,6 +69,23 @@ _DEFINITION = re.compile(
 
 _EARLIER = re.compile(r"\b(?:op\s+dat\s+moment|toen|destijds|in\s+die\s+tijd|at\s+the\s+time|back\s+then|at\s+that\s+time)\b",
                       re.I)
+
+_RECENT = re.compile(r"\b(?:vorige\s+week|afgelopen\s+(?:week|weekend|maandag|dinsdag|woensdag|donderdag|vrijdag)|gisteren|"
+                     r"eergisteren|onlangs|recent(?:elijk)?|kort\s+geleden|deze\s+week|last\s+week|yesterday|recently|"
+                     r"earlier\s+this\s+(?:week|month)|this\s+week|days?\s+ago|dagen\s+geleden)\b")
+_DATED = re.compile(r"\b(?:date|in\s+(?:maart|march|juni|june|december|november)\b)")
+
+
+def told_recently(clause: str) -> bool:
+    """A past event told as recent ("vorige week verhoogde de NCTV …", "recently raised"): it still holds."""
+    return bool(_RECENT.search(clause))
+
+
+def past_by_tense_only(clause: str) -> bool:
+    """Past only by its verb ("The level was raised to four"), with no time that sets it in the past."""
+    return not (_PAST_MARK.search(clause) or _PAST_POINT.search(clause) or _RECENT.search(clause)
+                or _DATED.search(clause) or re.match(r"\s*(?:when|toen|nadat|after|before|voordat)\b", clause))
+
 
 def says_now(clause: str) -> bool:
     """The clause says it holds now ("nu", "huidige", "blijft", "still")."""
@@ -103,6 +123,8 @@ def time_of(is_change: bool, c: str, start: int, sentence: str, in_title: bool) 
         return PAST  # "Op dat moment geldt niveau 2": a present tense telling a past moment
     if _PRESENT_STATE.search(c):
         return NOW
+    if _REMAINED.search(c) and _REPORTED.search(sentence) and not _PAST_MARK.search(c):
+        return NOW  # "the level remained at three, the NCTV said": reported speech keeps the present
     if _CONTINUITY.search(c) and not _PAST_POINT.search(c):
         return NOW  # "bleef in 2024 ongewijzigd op 4", "remained unchanged": it still holds
     past_tense = bool(_PAST_TENSE.search(c)) and not _PERFECT_OR_PRESENT.search(c)

@@ -86,9 +86,9 @@ UP_VERBS = (r"verho(?:og|gen)\w*|naar\s+boven|opgeschaald|opschal\w*|schaalt\s+o
 DOWN_VERBS = (r"verla(?:ag|gen)\w*|naar\s+beneden|afgeschaald|afschal\w*|omlaag|terug(?:gezet|gebracht|geschroefd|"
               r"gedraaid|geschaald|schroef\w*|draai\w*)|terug\s+(?:naar|van)|teruggaan|zak\w*|gezakt|daal\w*|gedaald|"
               r"neerwaarts|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|reduce[sd]?|reducing|downgrade[sd]?|cut|"
-              r"dropped|drops|lager|scaled\s+down|eased")
+              r"dropped|drops|lager|scaled\s+down|eased|down")
 NEUTRAL_VERBS = r"bijgesteld|bijgestel\w*|stel\w*\s+\w+(?:\s+\w+){0,6}?\s+bij|aangepast|gewijzigd|veranderd|gaat|ging|" \
-                r"gaan|gegaan|brengt|gebracht|moved?|moves|changed?|adjusted"
+                r"gaan|gingen|gegaan|brengt|gebracht|moved?|moves|changed?|adjusted|brought|brings|bring|bringing|put|puts"
 CHANGE_VERB = re.compile(rf"\b(?:{UP_VERBS}|{DOWN_VERBS}|{NEUTRAL_VERBS})\b")
 DIRECTION_UP = re.compile(rf"\b(?:{UP_VERBS})\b")
 DIRECTION_DOWN = re.compile(rf"\b(?:{DOWN_VERBS})\b")

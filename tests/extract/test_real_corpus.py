@@ -41,7 +41,7 @@ def _score(cases: list[tuple[str, str, dict[str, object]]]) -> tuple[float, list
 
 
 def test_every_case_is_labelled_with_all_fields_and_a_source() -> None:
-    for folder in (HERE / "corpus", HERE / "holdout"):
+    for folder in (HERE / "corpus", HERE / "holdout", HERE / "unseen"):
         for answer in folder.glob("*.json"):
             data = json.loads(answer.read_text(encoding="utf-8"))
             assert set(data["expected"]) == set(FIELDS), answer.name
@@ -53,7 +53,7 @@ def test_the_corpus_is_large_and_real() -> None:
     assert len(_cases(HERE / "corpus")) >= 150
 
 
-@pytest.mark.parametrize(("folder", "floor"), [("corpus", 0.98), ("holdout", 0.90)])
+@pytest.mark.parametrize(("folder", "floor"), [("corpus", 0.98), ("holdout", 0.90), ("unseen", 0.90)])
 def test_all_fields_right_on_real_texts_and_no_level_invented(folder: str, floor: float) -> None:
     share, wrong, invented = _score(_cases(HERE / folder))
     assert not invented, f"a level stated where the text gives none: {invented}"
