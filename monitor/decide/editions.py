@@ -56,7 +56,8 @@ def publications(ctx: Context, source_id: str, pubs: list[Publication], first: b
     for pub in pubs:
         groups.setdefault(pub.edition.key, []).append(pub)
     for group in groups.values():
-        group.sort(key=lambda p: ROLE_ORDER.get(p.role, 2))
+        # the letter first, whatever the order of the rows; the document id breaks ties
+        group.sort(key=lambda p: (ROLE_ORDER.get(p.role, 2), p.doc_id))
         for i, pub in enumerate(group):
             reading = _publication(ctx, source_id, pub, first, decisions, primary=i == 0)
             if reading is not None:
@@ -98,7 +99,7 @@ def _publication(
         return None
     payload: dict[str, object] = {
         "edition_key": key, "edition": pub.edition.label, "number": pub.edition.number,
-        "year_month": pub.edition.year_month, "title": pub.title, "published": pub.published,
+        "year_month": pub.edition.year_month, "title": pub.title, "title_role": pub.role, "published": pub.published,
         "links": [_link(pub)], "level": level,
         "change_from": pub.change_from if level else None, "change_to": pub.change_to if level else None,
         "evidence": pub.evidence if level else None,
@@ -132,6 +133,6 @@ def _attach(ctx: Context, key: str, pub: Publication) -> None:
     if link not in links:
         payload = dict(event.payload)
         payload["links"] = [*links, link]
-        if pub.role == "letter" and not str(payload.get("title") or "").strip():
-            payload["title"] = pub.title
+        if pub.role == "letter" and payload.get("title_role") != "letter":
+            payload["title"], payload["title_role"] = pub.title, "letter"  # the letter titles it (until it is sent)
         store.update_event_payload(event.id, payload)

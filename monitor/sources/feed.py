@@ -2,10 +2,14 @@
 
 Parsed with lxml (no network, no entity expansion). New items that report a level change are
 filed as readings from this source; a news outlet alone never confirms a change (see diff).
+The officiële bekendmakingen feed titles an item by its identifier ("kst-1027276 : Tweede Kamer
+der Staten-Generaal") and puts the subject in <description> ("Terrorismebestrijding; Brief
+regering; Dreigingsbeeld Terrorisme Nederland 56"): such an item is titled by its subject.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from lxml import etree
@@ -17,6 +21,7 @@ from monitor.extract.text import html_to_text, looks_like_html
 from monitor.facts import LevelReading, SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option
 from monitor.sources.registry import register
+from monitor.sources.roles import is_publication, official_subject, role_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
@@ -59,6 +64,21 @@ def parse_feed(content: bytes) -> list[dict[str, str]]:
     return items
 
 
+_IDENTIFIER_TITLE = re.compile(r"^\s*(?P<id>(?:kst|blg|stcrt|stb|trb|ah-tk|ah-ek|h-tk|gmb|prb|wsb|bgr|kv)-[\w.-]+)"
+                               r"\s*:\s*(?P<by>.*)$", re.I)
+
+
+def readable(title: str, description: str) -> tuple[str, str | None, str | None]:
+    """(title a person can read, document kind, identifier) of a feed item: an officiële bekendmakingen item
+    titled "kst-… : Tweede Kamer der Staten-Generaal" is titled by its subject; any other keeps its title."""
+    m = _IDENTIFIER_TITLE.match(title)
+    if not m:
+        return title, None, None
+    ident = m.group("id").lower()
+    readable_title, kind = official_subject(ident, description)
+    return readable_title or title, kind, ident
+
+
 @register
 class FeedSource(Source):
     kind = "feed"
@@ -87,11 +107,13 @@ class FeedSource(Source):
                 continue
             doc_id = item["id"] or item["link"]
             published = dates.parse_any(item["date"]) or dates.date_from_url(item["link"])
-            edition = edition_from_text(item["title"], summary, item["link"])
+            title, kind, ident = readable(item["title"], summary)
+            if ident and not is_publication(kind, title):
+                continue  # a cover note ("Beslisnota …") or a motion that names the DTN
+            edition = edition_from_text(title if ident else item["title"], summary, item["link"])
             if edition is not None:
-                result.add(
-                    self.publication(edition, item["title"], item["link"] or doc_id, doc_id, published, text=text)
-                )
+                result.add(self.publication(edition, title, item["link"] or doc_id, doc_id, published, text=text,
+                                            role=role_of(kind, title) if ident else None))
             if self.opts["read_level"] and not ctx.first_check and not ctx.is_known(doc_id):
                 result.documents.append(doc_id)
                 found = extract(text)

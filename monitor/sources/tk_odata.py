@@ -1,7 +1,10 @@
 """Tweede Kamer open data (OData v4): DTN letters in Kamerstukdossier 29754.
 
 Keyed on the document's own Id (GUID): the SyncFeed/OData re-publish old documents in bulk
-after data fixes, and a re-published document must never look new.
+after data fixes, and a re-published document must never look new. An edition arrives as the
+letter ("Brief regering"), the report ("Bijlage") and a cover note ("Beslisnota bij Kamerbrief
+over Dreigingsbeeld …") with one `Datum`: the letter titles the alert, the report is a link, the
+cover note is neither (see roles.py), whatever the order of the rows.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from monitor.editions import edition_from_text
 from monitor.facts import SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option
 from monitor.sources.registry import register
+from monitor.sources.roles import is_publication, role_of
 
 REQUIRED_FIELDS = ("Id", "Onderwerp", "Datum")
 
@@ -37,11 +41,13 @@ class TweedeKamerODataSource(Source):
             base += "/Document"
         flt = f"Verwijderd eq false and Kamerstukdossier/any(d: d/Nummer eq {int(self.opts['dossier'])})"
         if self.opts["subject_filter"]:
-            term = str(self.opts["subject_filter"]).replace("'", "''")
-            flt += f" and (contains(Onderwerp,'{term}') or contains(Titel,'{term}'))"
+            # case-insensitive: a real cover note writes "dreigingsbeeld" in lower case
+            term = str(self.opts["subject_filter"]).lower().replace("'", "''")
+            flt += f" and (contains(tolower(Onderwerp),'{term}') or contains(tolower(Titel),'{term}'))"
+        # Id breaks the tie between the letter, the report and the cover note of one day
         return (
             f"{base}?$filter={quote(flt, safe='(),:/ ').replace(' ', '%20')}"
-            f"&$orderby=Datum%20desc&$top={int(self.opts['page_size'])}&$expand=Zaak($select=Nummer)"
+            f"&$orderby=Datum%20desc,Id%20desc&$top={int(self.opts['page_size'])}&$expand=Zaak($select=Nummer)"
         )
 
     async def check(self, ctx: SourceContext) -> SourceResult:
@@ -74,8 +80,11 @@ class TweedeKamerODataSource(Source):
                     continue
                 subject = str(doc.get("Onderwerp") or "")
                 title = str(doc.get("Titel") or "")
+                kind = str(doc.get("Soort") or "") or None
                 if not match.search(subject) and not match.search(title):
                     continue
+                if not is_publication(kind, subject, title):
+                    continue  # a cover note, motion or debate report that names the DTN is not the DTN
                 edition = edition_from_text(subject, title)
                 if edition is None:
                     continue
@@ -85,7 +94,7 @@ class TweedeKamerODataSource(Source):
                 result.add(
                     self.publication(
                         edition, subject or title, self._link(doc), doc_id=f"tk:{doc_id}",
-                        published=dates.parse_any(doc.get("Datum")),
+                        published=dates.parse_any(doc.get("Datum")), role=role_of(kind, subject, title),
                     )
                 )
             next_link = data.get("@odata.nextLink")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
 
@@ -150,17 +151,32 @@ def sru_source(server: FixtureServer) -> str:
 
 def test_sru_records_become_publications(tmp_path: Path, server: FixtureServer) -> None:
     server.set("/sru", Reply(sru_response([
-        ("kst-29754-536", "Terrorismebestrijding; Brief regering; Dreigingsbeeld Terrorisme Nederland 51", "2019-12-10"),
-        ("kst-29754-537", "Terrorismebestrijding; Motie; Motie van het lid X over radicalisering", "2019-12-12"),
         ("blg-1027277", "Dreigingsbeeld Terrorisme Nederland 56", "2022-04-25"),
+        ("blg-1027239", "Beslisnota bij Kamerbrief over dreigingsbeeld terrorisme nederland 56", "2022-04-25"),
+        ("kst-29754-537", "Terrorismebestrijding; Motie; Motie van het lid X over het Dreigingsbeeld", "2019-12-12"),
+        ("kst-29754-536", "Terrorismebestrijding; Brief regering; Dreigingsbeeld Terrorisme Nederland 51", "2019-12-10"),
     ]), content_type="application/xml"))
     h = Harness(tmp_path, sru_source(server), '[[channel]]\nname="c"\nurl="log://"\n')
     result = h.check().outcomes[0].result
-    assert sorted(p.edition.key for p in result.publications) == ["dtn-51", "dtn-56"]
+    assert sorted(p.edition.key for p in result.publications) == ["dtn-51", "dtn-56"]  # no cover note, no motion
     pub = next(p for p in result.publications if p.edition.number == 51)
     assert pub.url == "https://zoek.officielebekendmakingen.nl/kst-29754-536.html" and pub.published == "2019-12-10"
-    query = server.requests[0].path
-    assert "w.dossiernummer%3D%3D29754" in query and "searchRetrieve" in query
+    assert pub.title == "Brief regering: Dreigingsbeeld Terrorisme Nederland 51" and pub.role == "letter"
+    assert result.drift is None
+    query = unquote_plus(server.requests[0].path)
+    assert "w.dossiernummer==29754" in query and "w.publicatienaam==Kamerstuk" in query
+    assert "sortBy dt.date/sort.descending" in query and "operation=searchRetrieve" in query
+
+
+def test_sru_answer_not_sorted_as_asked_is_a_changed_shape(tmp_path: Path, server: FixtureServer) -> None:
+    # oldest first: the newest DTN would be on a page we never read
+    server.set("/sru", Reply(sru_response([
+        ("kst-29754-31", "Terrorismebestrijding; Brief regering; Voortgangsrapportage", "2005-09-29"),
+        ("kst-29754-536", "Terrorismebestrijding; Brief regering; Dreigingsbeeld Terrorisme Nederland 51", "2019-12-10"),
+    ]), content_type="application/xml"))
+    h = Harness(tmp_path, sru_source(server), '[[channel]]\nname="c"\nurl="log://"\n')
+    result = h.check().outcomes[0].result
+    assert result.drift and "not sorted newest first" in result.drift
 
 
 def test_sru_diagnostics_in_http_200_is_an_error_not_empty(tmp_path: Path, server: FixtureServer) -> None:
