@@ -45,17 +45,19 @@ _SCALE = re.compile(
     r"|\b(?:5|vijf|five)\s+(?:is|being)\s+(?:het|the)\s+(?:hoogste|highest)(?:\s+(?:niveau|level))?"
     r"|\b(?:het|the)\s+(?:hoogste|highest|maximale|maximum)\s+(?:cijfer|niveau|level|score)\s+is\s+(?:5|vijf|five)\b"
 )
+_ITEM = rf"{NAME_RE}|minimum|{NUM_RE}\s*\(\s*{NAME_RE}\s*\)"
 _LIST = re.compile(
     rf"\b(?:1|één|one)\s*(?:\(\s*\w+\s*\)\s*)?(?:tot\s+(?:en\s+met\s+)?|t/m\s+|to\s+|-\s*|–\s*)(?:5|vijf|five)\b(?:\s*\(\s*\w+\s*\))?"
     rf"|(?:niveau|level)\s+{NUM_RE}\s+(?:is|=|means|betekent|staat\s+voor)\s+{NAME_RE}\b"
     rf"|\b(?:van|from|tussen|between)\s+(?:niveau\s+|level\s+)?(?:(?:1|één|one)\s*\(?\s*(?:minimaal|minimal)?\s*\)?|minimaal|minimal)"
     rf"\s+(?:tot\s+(?:en\s+met\s+)?|naar|to|en|and)\s+(?:niveau\s+|level\s+)?(?:(?:5|vijf|five)\s*\(?\s*(?:kritiek|critical)?\s*\)?|kritiek|critical)"
-    rf"|(?:{NAME_RE}|{NUM_RE}\s*\(\s*{NAME_RE}\s*\))(?:\s*[,;/]\s*(?:{NAME_RE}|{NUM_RE}\s*\(\s*{NAME_RE}\s*\))){{2,}}"
-    rf"(?:\s*,?\s*(?:en|and|of|or)\s+(?:{NAME_RE}|{NUM_RE}\s*\(\s*{NAME_RE}\s*\)))?"
+    # three or more names in a row: "beperkt, aanzienlijk, substantieel", "Minimum, Limited, Substantial, and Critical"
+    rf"|(?:{_ITEM})(?:(?:\s*[,;/]\s*(?:{_ITEM})){{2,}}(?:\s*,?\s*(?:en|and|of|or)\s+(?:{_ITEM}))?"
+    rf"|(?:\s*[,;/]\s*(?:{_ITEM}))+\s*,?\s*(?:en|and|of|or)\s+(?:{_ITEM}))"
 )
 _COUNT = re.compile(
     r"\b(?:\d+|een|één|twee|drie|vier|vijf|zes|one|two|three|four|five|six)\s+"
-    r"(?:keer|maal|times|niveaus|levels|dreigingsniveaus|stappen|personen|mensen|people|persons|doden|deaths|"
+    r"(?:keer|maal|times|niveaus|levels|dreigingsniveaus|(?:terror(?:ist|ism)?\s+)?(?:threat|alert|warning)\s+levels|stappen|personen|mensen|people|persons|doden|deaths|"
     r"jaar|jaren|years?|maanden|months?|weken|weeks?|dagen|days?|uur|hours?|minuten|minutes?|procent|percent|%|"
     r"editions?|edities|keer\s+per\s+jaar|landen|countries|verdachten|suspects|arrestaties|arrests|aanslagen|attacks|"
     r"(?:possible|mogelijke)\s+(?:levels|niveaus)|scales|schalen)\b"

@@ -74,16 +74,23 @@ _STATE_VERB = re.compile(
 )
 _NOT_A_LEVEL_AFTER = re.compile(
     r"^\s*(?:toegenomen|afgenomen|gestegen|gedaald|verminderd|veranderd|gegroeid|geslonken|groter|kleiner|hoger|lager|"
-    r"meer|minder|verhoogd|verlaagd|verbeterd|verslechterd|tot|op|in|bij|van|door|mogelijk|aan|increased|decreased|"
-    r"reduced|changed|grown|higher|lower|more|less|to|in|by|at|of|improved|worse|better)\b"
+    r"meer|minder|verhoogd|verlaagd|verbeterd|verslechterd|tot|op|in(?!\s+(?:nederland|the\s+netherlands|ons\s+land)\b)|"
+    r"bij|van|door|mogelijk|aan|increased|decreased|reduced|changed|grown|higher|lower|more|less|to|by|at|of|improved|"
+    r"worse|better|"
+    # a level name as the adjective of another noun: "critical infrastructure", "kritieke processen", "limited number"
+    r"infrastru\w*|sectors?|sectoren|process(?:es)?|processen|objecten|objects|entities|entiteiten|operators?|"
+    r"aanbieders|diensten|services|functions?|functies|mass|massa|number|aantal|role|rol|factor|moment|fase|phase|"
+    r"succes|success|impact|gevolgen|consequences|resources|middelen|capaciteit|capacity|budget)\b"
 )
 _ADJ_ANCHOR = re.compile(rf"\b(?P<sname>{NAME_RE})\s+(?:(?:terroristische|nationale|national|terrorist|terror|terrorism)\s+)?"
                          r"(?:dreigingsniveau|threat[- ]level|terreurdreiging|threat|dreiging|dreigingsbeeld)\b")
 _BEELD_IS = re.compile(rf"\bdreigingsbeeld\b(?:\s*,\s*(?:dat|dat\s+al|which)\b)?(?:\s+\w+){{0,5}}?\s+(?P<sname>{NAME_RE})\s+"
-                       r"(?:is|blijft)\b|\bdreigingsbeeld\s+(?:is|blijft)\s+(?:\w+\s+){0,3}?(?P<sname2>" + NAME_RE + r")\b")
+                       r"(?:is|blijft|staat)\b|\bdreigingsbeeld\s+(?:is|blijft)\s+(?:\w+\s+){0,3}?(?P<sname2>" + NAME_RE + r")\b")
 _THREAT_IS = re.compile(
-    r"\b(?:(?:de|het|the)\s+)?(?:(?:terroristische|terrorist|terror|jihadistische)\s+)?(?:terreur)?(?:dreiging|threat|risico|risk)"
-    r"(?:\s+(?:van|of|op|on)\s+(?:een\s+|a\s+|an\s+)?(?:\w+\s+)?(?:aanslag|attack))?"
+    r"\b(?:(?:de|het|the)\s+)?(?:(?:(?:terroristische|terrorist|terror|jihadistische)\s+)?(?:terreur)?"
+    r"(?:dreiging|threat|risico|risk)(?:\s+(?:van|of|op|on)\s+(?:een\s+|a\s+|an\s+)?(?:\w+\s+)?(?:aanslag(?:en)?|attacks?))?"
+    # "de kans op aanslagen is substantieel" names the level (a meaning word alone, "is reëel", does not)
+    r"|(?:kans|chance|likelihood)\s+(?:op|of)\s+(?:een\s+|a\s+|an\s+)?(?:\w+\s+)?(?:aanslag(?:en)?|attacks?))"
     r"(?:\s+(?:tegen|voor|in|to|against|for)\s+(?:nederland|the\s+netherlands|ons\s+land|europa|europe|dtnref))?"
     r"(?:\s+\w+){0,3}?\s+(?:is|blijft|bleef|remains|stays|remained|was)\s+(?:\w+\s+){0,3}?(?P<sname>" + NAME_RE + r")\b"
 )
@@ -139,7 +146,7 @@ _ATTRIBUTIVE = re.compile(r"\b(?:het|de|een|the|an?|this|that|dit|dat|dit|nu|now
 def _changes(sentence: Sentence, offset: int, clause: str) -> list[Statement]:
     found: list[Statement] = []
     anchored = bool(ANCHOR_WORD.search(clause) or re.search(
-        r"\b(?:niveau|level|terreurdreiging|dreiging|dreigingsbeeld|threat|alarmfase)\b", clause))
+        r"\b(?:niveau|level|terreurdreiging|dreiging|dreigingsbeeld|threat|alarmfase|risk|risico)\b", clause))
     if not anchored:
         return found
     verb = CHANGE_VERB.search(clause)
@@ -183,10 +190,10 @@ def _changes(sentence: Sentence, offset: int, clause: str) -> list[Statement]:
     return found
 
 
-def _changing(before: str) -> bool:
-    """Is the value after this text the old or new level of a change ("niet verhoogd naar 5")?"""
+def _changing(before: str, clause: str) -> bool:
+    """Is the value after this text the old or new level of a change ("niet verhoogd naar 5", "niet naar 5 getild")?"""
     return bool(re.search(r"\b(?:naar|to|van|vanaf|from)\s+(?:het\s+|the\s+)?(?:(?:dreigings)?niveau\s+|level\s+)?$", before)
-                and CHANGE_VERB.search(before))
+                and CHANGE_VERB.search(clause))
 
 
 def _ok_name(clause: str, m: re.Match[str], group: str) -> bool:
@@ -205,7 +212,7 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
         rest = clause[anchor.end():]
         nxt = ANCHOR_WORD.search(rest)
         window = rest[: min(len(rest), 110, nxt.start() if nxt else 10_000)]
-        m = next((v for v in re.finditer(_V_S, window) if not _changing(window[: v.start()])), None)
+        m = next((v for v in re.finditer(_V_S, window) if not _changing(window[: v.start()], clause)), None)
         if m is None or _APPROACH.search(window[: m.start()]):
             continue
         if m.group("sname") and not _ok_name(window, m, "sname"):
@@ -219,7 +226,7 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
     moving = CHANGE_VERB.search(clause)
     for m in re.finditer(rf"\b(?:dreigings)?(?:niveau|level)\s+{_V_S}", clause):
         before = clause[: m.start()]
-        if _APPROACH.search(before) or (moving and re.search(r"\b(?:van|vanaf|from)\s*$", before)):
+        if _APPROACH.search(before) or (moving and re.search(r"\b(?:van|vanaf|from|naar|to|tot)\s*$", before)):
             continue  # "een extra niveau (niveau 3)", "verlaagd vanaf niveau 5": no level that holds
         if THREAT_WORD.search(clause) or context:
             level, consistent = value_of(m, "s")

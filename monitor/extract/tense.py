@@ -15,7 +15,8 @@ NOW, PAST = "now", "past"
 
 _HYPOTHETICAL = re.compile(
     r"\b(?:zou|zouden|mocht|mochten|indien|tenzij|wanneer|pas\s+als|alleen\s+(?:als|wanneer)|als\s+er|als\s+het|"
-    r"if|would|could|might|should|unless|whether|in\s+case|only\s+if|would\s+be|zal\s+\w+\s+(?:worden|gaan))\b"
+    r"if|would|could|might|should|must|unless|whether|in\s+case|only\s+if|would\s+be|zal\s+\w+\s+(?:worden|gaan)|"
+    r"moet\s+(?:\w+\s+)?worden|dient\s+(?:\w+\s+)?te\s+worden)\b"
     r"|\?\s*$"
 )
 _MODAL_CHANGE = re.compile(r"\b(?:kan|kunnen|moet|moeten|wil|willen|overweeg\w*|rechtvaardig\w*|justif(?:y|ies|ied)|"

@@ -80,7 +80,7 @@ THREAT_WORD = re.compile(r"dreig|threat|terror|terreur|nctv|nctb|aanslag|attack"
 
 # -- changes --------------------------------------------------------------------------------
 
-UP_VERBS = (r"verho(?:og|gen)\w*|naar\s+boven|opgeschaald|opschal\w*|schaalt\s+op|schaalde\s+op|opgetrokken|"
+UP_VERBS = (r"verho(?:og|gen)\w*|(?:op)?getild|(?:op)?tillen|tilt|naar\s+boven|opgeschaald|opschal\w*|schaalt\s+op|schaalde\s+op|opgetrokken|"
             r"opgeschroefd|omhoog|stijg\w*|gestegen|raise[sd]?|raising|increase[sd]?|increasing|upped|upping|ups|"
             r"elevate[sd]?|elevating|upgrade[sd]?|hoger|lift(?:s|ed|ing)?|rose|rises|risen|rising|scaled\s+up|stepped\s+up")
 DOWN_VERBS = (r"verla(?:ag|gen)\w*|naar\s+beneden|afgeschaald|afschal\w*|omlaag|terug(?:gezet|gebracht|geschroefd|"
