@@ -32,7 +32,8 @@ USER 10001:10001
 VOLUME ["/app/state"]
 EXPOSE 8080
 STOPSIGNAL SIGTERM
+# ready, not just alive: /readyz fails (503) when the state volume refuses writes or the scheduler stopped
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('DTN_MONITOR_HTTP_PORT', '8080'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"]
+  CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('DTN_MONITOR_HTTP_PORT', '8080'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/readyz', timeout=4).status == 200 else 1)"]
 ENTRYPOINT ["dtn-monitor"]
 CMD ["run"]

@@ -6,7 +6,7 @@
 Measured on tests/extract/corpus (real texts others wrote, labelled as LABELLING.md says) and
 the five seeds of shared/seeds; the synthetic cases in tests/extract/cases are counted apart.
 CPU: `extract()` on realistic 50 KB government pages (navigation, ~450 links, a history table,
-footer) made by shared/bench-kit/gen_pages.py (or its copy in bench/), median of 200 calls.
+footer) made by bench/gen_pages.py (the team's bench-kit generator), median of 200 calls.
 """
 
 from __future__ import annotations
@@ -84,8 +84,7 @@ def score(cases: list[tuple[str, str, dict[str, object]]]) -> dict[str, object]:
 def realistic_pages(count: int = 5) -> list[str]:
     import importlib.util
 
-    kit = next(p for p in (ROOT.parent / "shared" / "bench-kit" / "gen_pages.py", ROOT / "bench" / "gen_pages.py")
-               if p.exists())
+    kit = ROOT / "bench" / "gen_pages.py"  # the team's bench-kit generator, copied into the repository
     spec = importlib.util.spec_from_file_location("gen_pages", kit)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

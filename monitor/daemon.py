@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import signal
+import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -47,10 +49,11 @@ class _Server(uvicorn.Server):
 
 
 class Daemon:
-    def __init__(self, runtime: Runtime, *, host: str, port: int):
+    def __init__(self, runtime: Runtime, *, host: str, port: int, sock: socket.socket | None = None):
         self.runtime = runtime
         self.host = host
         self.port = port
+        self.sock = sock  # bound by the caller before anything starts (a busy port is a clear error, not a crash)
         self.scheduler: AsyncIOScheduler | None = None
         self.stop_event = asyncio.Event()
         self._outbox_wake = asyncio.Event()
@@ -148,7 +151,7 @@ class Daemon:
         )
         self.scheduler = self._schedule()
         self.scheduler.start()
-        server_task = asyncio.create_task(server.serve())
+        server_task = asyncio.create_task(server.serve(sockets=[self.sock] if self.sock else None))
         outbox_task = asyncio.create_task(self._outbox_loop())
         log.info(
             "dtn-monitor running: %d source(s), state %s, HTTP on %s:%d",
@@ -201,8 +204,40 @@ def _trim_heap() -> None:
 _LIBC: object = None
 
 
-def default_bind() -> tuple[str, int]:
-    """127.0.0.1 outside a container, 0.0.0.0 inside (the Dockerfile sets DTN_MONITOR_HTTP_HOST)."""
+class CannotServe(Exception):
+    """The HTTP address cannot be used (a busy port, a bad address): nothing was started."""
+
+
+def default_bind(port: int | None = None) -> tuple[str, int]:
+    """127.0.0.1 outside a container, 0.0.0.0 inside (the Dockerfile sets DTN_MONITOR_HTTP_HOST); a `port`
+    given on the command line wins over DTN_MONITOR_HTTP_PORT."""
+    from monitor.config import ConfigError
+
     host = os.environ.get("DTN_MONITOR_HTTP_HOST", "127.0.0.1")
-    port = int(os.environ.get("DTN_MONITOR_HTTP_PORT", "8080"))
+    if port is not None:
+        return host, port
+    raw = os.environ.get("DTN_MONITOR_HTTP_PORT", "8080")
+    try:
+        port = int(raw)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise ConfigError([f"DTN_MONITOR_HTTP_PORT: expected a port number 1-65535, got {raw!r}"])
     return host, port
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the scheduler or the state start; CannotServe says why not."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        hint = ("another dtn-monitor or another program is listening there; choose another port with --port or "
+                "DTN_MONITOR_HTTP_PORT") if exc.errno == errno.EADDRINUSE else "check --host / DTN_MONITOR_HTTP_HOST"
+        raise CannotServe(f"cannot listen on {host}:{port}: {exc.strerror or exc} ({hint})") from None
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from monitor.clock import parse
+from monitor.config import Config
 from monitor.store import EventRow, Store
 
 
@@ -16,7 +17,10 @@ class Metrics:
         r = self.registry
         self.checks = Counter("dtn_checks_total", "Checks run", ["source", "result"], registry=r)
         self.failures = Counter("dtn_check_failures_total", "Checks that failed", ["source"], registry=r)
-        self.last_success = Gauge("dtn_last_success_timestamp_seconds", "Last successful check", ["source"], registry=r)
+        self.last_success = Gauge("dtn_last_success_timestamp_seconds",
+                                  "Last successful check (0: never succeeded)", ["source"], registry=r)
+        self.source_state = Gauge("dtn_source_state", "1 for the state each source is in (see /api/status)",
+                                  ["source", "state"], registry=r)
         self.latency = Histogram(
             "dtn_check_duration_seconds", "Duration of a source check", ["source"], registry=r,
             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
@@ -35,8 +39,6 @@ class Metrics:
         self.checks.labels(source=source, result="error" if error else "ok").inc()
         if error:
             self.failures.labels(source=source).inc()
-        else:
-            self.last_success.labels(source=source).set(time.time())
         self.latency.labels(source=source).observe(duration)
         self.requests.labels(source=source).inc(ctx.requests)
         self.not_modified.labels(source=source).inc(ctx.not_modified)
@@ -44,7 +46,13 @@ class Metrics:
         for e in events:
             self.events.labels(kind=e.kind).inc()
 
-    def render(self, store: Store) -> bytes:
+    def render(self, store: Store, config: Config | None = None) -> bytes:
+        from monitor.status import STATES, sources_info
+
+        for s in sources_info(store, config):  # every configured source has samples, also before its first success
+            self.last_success.labels(source=s["id"]).set(parse(s["last_success"]).timestamp() if s["last_success"] else 0)
+            for state in STATES:
+                self.source_state.labels(source=s["id"], state=state).set(1 if s["state"] == state else 0)
         counts = store.delivery_counts()
         for status in ("pending", "failed", "sent", "dead"):
             self.outbox.labels(status=status).set(counts.get(status, 0))

@@ -41,7 +41,8 @@ def create_app(daemon: Daemon) -> Starlette:
         return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
 
     async def metrics(request: Request) -> Response:
-        return Response(runtime.metrics.render(runtime.store), media_type="text/plain; version=0.0.4; charset=utf-8")
+        body = runtime.metrics.render(runtime.store, runtime.config)
+        return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def api_status(request: Request) -> Response:
         return JSONResponse(status(runtime.store, runtime.config))
@@ -69,10 +70,11 @@ def create_app(daemon: Daemon) -> Starlette:
         from monitor.page import render_page
 
         lang = request.query_params.get("lang") or _language(request)
-        return Response(render_page(runtime.store, runtime.config, lang), media_type="text/html; charset=utf-8")
+        return Response(render_page(runtime.store, runtime.config, lang, runtime.clock),
+                        media_type="text/html; charset=utf-8")
 
     async def feed(request: Request) -> Response:
-        from monitor.page import render_feed
+        from monitor.atom import render_feed
 
         base = str(request.base_url).rstrip("/")
         return Response(render_feed(runtime.store, base), media_type="application/atom+xml; charset=utf-8")

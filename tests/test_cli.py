@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.support.fixture_server import FixtureServer
 from tests.support.pages import nctv_topic
@@ -157,5 +161,155 @@ def test_outbox_lists_and_retries_dead(tmp_path: Path) -> None:
     data = json.loads(run(tmp_path, "outbox", "--json").stdout)
     assert data[0]["status"] == "dead"
     retry = run(tmp_path, "outbox", "--retry", str(row.id))
-    assert retry.returncode == 0 and "1 dead delivery queued again" in retry.stdout
+    assert retry.returncode == 0 and f"delivery #{row.id} (mail) queued again" in retry.stdout
     assert store.deliveries()[0].status == "pending"
+    again = run(tmp_path, "outbox", "--retry", str(row.id))  # now pending, not dead
+    assert again.returncode == 1 and "is pending, not dead" in again.stderr and "Traceback" not in again.stderr
+    missing = run(tmp_path, "outbox", "--retry", "99999")
+    assert missing.returncode == 1 and "there is no delivery #99999" in missing.stderr
+    bad = run(tmp_path, "outbox", "--retry", "abc")
+    assert bad.returncode == 2 and "not 'abc'" in bad.stderr
+
+
+# -- Unix behaviour: pipes, options after the verb, exit codes, no tracebacks -------------------------
+
+
+def _reader_gone(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the command with its output pipe already closed by the reader (as `| head` does once it has enough)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DTN_")}
+    env["DTN_MONITOR_DB"] = str(tmp_path / "state.sqlite3")
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", *args], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, "", err)
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    history = _reader_gone(tmp_path, "history", "--format", "json")
+    assert history.returncode == 141, history.stderr  # what `set -o pipefail` sees from a tool stopped by its reader
+    assert history.stderr == ""
+    page = tmp_path / "page.txt"
+    page.write_text("Het dreigingsniveau blijft 4 (substantieel).\n", encoding="utf-8")
+    extract = _reader_gone(tmp_path, "extract", str(page))
+    assert extract.returncode == 141 and extract.stderr == ""
+
+
+def test_options_go_before_or_after_the_verb(tmp_path: Path, server: FixtureServer) -> None:
+    cfg = config(tmp_path, server)
+    after = run(tmp_path, "validate", "--config", str(cfg))
+    before = run(tmp_path, "--config", str(cfg), "validate")
+    assert after.returncode == before.returncode == 0
+    assert "1 source(s)" in after.stdout and after.stdout == before.stdout
+
+
+def test_run_with_the_port_in_use_says_so_in_one_line_and_exits_3(tmp_path: Path, server: FixtureServer) -> None:
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        out = run(tmp_path, "--config", str(config(tmp_path, server)), "run", "--port", str(port))
+    finally:
+        taken.close()
+    assert out.returncode == 3
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr and "--port" in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.splitlines()) <= 2
+    assert server.count() == 0  # nothing was checked: the port is tried first
+
+
+def test_a_bad_port_variable_is_a_configuration_error(tmp_path: Path, server: FixtureServer) -> None:
+    out = run(tmp_path, "--config", str(config(tmp_path, server)), "run", env={"DTN_MONITOR_HTTP_PORT": "abc"})
+    assert out.returncode == 2 and "DTN_MONITOR_HTTP_PORT" in out.stderr and "'abc'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_status_exits_1_with_a_failing_source_and_shows_the_whole_error(tmp_path: Path, server: FixtureServer) -> None:
+    cfg = config(tmp_path, server)  # /dtn is not served: 404
+    run(tmp_path, "--config", str(cfg), "check")
+    out = run(tmp_path, "--config", str(cfg), "status")
+    assert out.returncode == 1, out.stdout
+    assert "never_succeeded" in out.stdout and "HTTP 404" in out.stdout
+    assert "in trouble: nctv-dtn" in out.stderr
+    data = json.loads(run(tmp_path, "--config", str(cfg), "status", "--json").stdout)
+    [source] = data["sources"]
+    assert source["state"] == "never_succeeded" and source["last_error"] and source["last_success"] is None
+    assert data["level"]["provenance"] == "history"  # the built-in history, not a live reading
+    server.set("/dtn", nctv_topic(4, []))
+    run(tmp_path, "--config", str(cfg), "check")
+    ok = run(tmp_path, "--config", str(cfg), "status", "--json")
+    assert ok.returncode == 0
+    data = json.loads(ok.stdout)
+    assert data["sources"][0]["state"] == "ok"
+    assert data["level"]["provenance"] == "live" and data["level"]["confirmed_by"] == ["nctv-dtn"]
+
+
+def test_dry_run_says_would_and_stores_nothing(tmp_path: Path, server: FixtureServer) -> None:
+    cfg = config(tmp_path, server)  # failing: with failure_threshold 1 a real check would store "source failing"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('host_min_gap = "0s"', 'host_min_gap = "0s"\nfailure_threshold = 1'),
+                   encoding="utf-8")
+    out = run(tmp_path, "--config", str(cfg), "check", "--dry-run")
+    assert "would alert: source_failing" in out.stdout
+    assert "event source_failing" not in out.stderr
+    status = json.loads(run(tmp_path, "--config", str(cfg), "status", "--json").stdout)
+    assert status["recent_events"] == [] and status["sources"][0]["state"] == "never_checked"
+
+
+def test_backfill_records_and_alerts_nothing_even_when_a_source_fails(tmp_path: Path, server: FixtureServer) -> None:
+    cfg = tmp_path / "sources.toml"
+    cfg.write_text(textwrap.dedent(f"""
+        [monitor]
+        host_min_gap = "0s"
+        failure_threshold = 1
+        [[source]]
+        id = "tk"
+        kind = "tk-odata"
+        url = "{server.url('/OData/v4/2.0/Document')}"
+        """), encoding="utf-8")  # not served: every request fails
+    out = run(tmp_path, "--config", str(cfg), "backfill")
+    assert out.returncode == 1 and "tk: FAILED" in out.stdout
+    status = json.loads(run(tmp_path, "--config", str(cfg), "status", "--json").stdout)
+    assert status["recent_events"] == [] and status["outbox"]["pending"] == 0
+
+
+def _open_as(uid: int, path: str, conn: Any) -> None:
+    from monitor.store import StateError, Store
+
+    os.setgid(uid)
+    os.setuid(uid)
+    try:
+        Store(path).close()
+        conn.send("opened")
+    except StateError as exc:
+        conn.send(str(exc))
+
+
+def test_an_unwritable_state_directory_names_its_owner_and_the_user(tmp_path: Path) -> None:
+    """A volume owned by root, a process running as another uid (as in a container): the message says both.
+
+    The process really switches user (a forked child of this test, as root can); running the command
+    itself as that user is not possible here because the interpreter lives under /root."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to switch to another uid")
+    import multiprocessing
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(dir="/tmp"))  # tmp_path's parents are private to root; this one is not
+    os.chmod(base, 0o755)
+    state = base / "state"
+    state.mkdir()  # owned by root, mode 755
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_open_as, args=(65534, str(state / "dtn-monitor.sqlite3"), child))
+    proc.start()
+    try:
+        message = parent.recv()
+        proc.join(30)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    assert message != "opened"
+    assert str(state) in message and "owned by uid 0" in message and "not writable by uid 65534" in message
+    assert "chown" in message

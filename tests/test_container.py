@@ -54,7 +54,7 @@ def test_dockerfile_shape() -> None:
     user = [rest for word, rest in ins if word == "USER"]
     assert user and user[-1].split(":")[0] not in ("root", "0")
     assert any(word == "VOLUME" and "/app/state" in rest for word, rest in ins)
-    assert any(word == "HEALTHCHECK" and "/healthz" in rest for word, rest in ins)
+    assert any(word == "HEALTHCHECK" and "/readyz" in rest for word, rest in ins)  # ready (state writable), not alive
     assert ("STOPSIGNAL", "SIGTERM") in ins
     env = " ".join(rest for word, rest in ins if word == "ENV")
     assert "DTN_MONITOR_HTTP_HOST=0.0.0.0" in env and "DTN_MONITOR_DB=/app/state/" in env
@@ -70,8 +70,22 @@ def test_compose_file() -> None:
     assert svc["build"] == "."
     assert "dtn-state:/app/state" in svc["volumes"] and "dtn-state" in compose["volumes"]
     assert any(v.startswith("./sources.toml:/app/sources.toml") for v in svc["volumes"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\bDTN_[A-Z_]+", readme)) - {"DTN_MONITOR_CONFIG", "DTN_MONITOR_NOTIFIERS",
+                                                          "DTN_MONITOR_HTTP_HOST", "DTN_MONITOR_HTTP_PORT"}
+    # every variable the README tells a user to set reaches the container (paths and the bind are the image's)
+    assert named <= set(svc["environment"]), named - set(svc["environment"])
     assert {"SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD", "DTN_MONITOR_TOKEN"} <= set(svc["environment"])
     assert not any(str(v).strip() and "change-me" in str(v) for v in svc["environment"].values())
+
+
+def test_build_context_leaves_out_virtualenvs_secrets_and_state() -> None:
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {".venv", ".env", "state", ".git", "bench/out"} <= ignored
+    needed = {src for word, rest in instructions() if word == "COPY" and "--from=" not in rest
+              for src in shlex.split(rest)[:-1] if not src.startswith("--")}
+    assert not needed & ignored, "the Dockerfile copies something .dockerignore leaves out"
 
 
 @pytest.mark.timeout(600)

@@ -50,7 +50,7 @@ class Differ:
             levels.unclear(ctx, source.id, statement, first, decisions)
         now = ctx.stamp()
         fields: dict[str, object] = {
-            "last_check": now, "last_success": now, "consecutive_failures": 0, "failing_since": None,
+            "last_check": now, "last_success": now, "consecutive_failures": 0, "failing_since": None, "failed_since": None,
             "baseline_done": 1,
             "last_result": "not-modified" if result.not_modified else ("drift" if result.drift else "ok"),
         }

@@ -26,6 +26,8 @@ def failure(ctx: Context, source_id: str, error: str, decisions: Decisions) -> N
         "consecutive_failures": failures, "last_error": error[:500], "last_error_at": now, "last_check": now,
         "last_result": "error",
     }
+    if failures == 1:
+        fields["failed_since"] = now
     if failures >= ctx.settings.failure_threshold and not row["failing_since"]:
         fields["failing_since"] = now
         decisions.add(ctx.emit(

@@ -92,6 +92,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE deliveries ADD COLUMN budget_from {real};
     CREATE INDEX deliveries_channel ON deliveries (channel, status)
     """,
+    # 3: when the current failure streak began (the status page's "failing since", before the alert threshold)
+    """
+    ALTER TABLE sources ADD COLUMN failed_since TEXT;
+    UPDATE sources SET failed_since = COALESCE(failing_since, last_error_at) WHERE consecutive_failures > 0
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

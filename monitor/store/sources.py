@@ -10,7 +10,7 @@ _SOURCE_COLUMNS = {
     "last_check", "last_success", "last_result", "last_error", "last_error_at", "consecutive_failures",
     "failing_since", "shape_misses", "degraded_since", "degraded_reason", "baseline_done", "facts_seen_ever",
     "last_facts", "observed_level", "observed_streak", "observed_since", "observed_at", "observed_stale", "lag_reported_for",
-    "checks", "failures", "not_modified", "bytes", "last_duration_ms", "checked_by",
+    "checks", "failures", "not_modified", "bytes", "last_duration_ms", "checked_by", "failed_since",
 }
 
 
