@@ -92,6 +92,11 @@ def placeholder_warnings(channel: Channel, secrets: dict[str, str]) -> list[str]
         host = urlsplit(channel.url(secrets)).hostname or ""
     except (KeyError, ValueError):
         host = ""
+    # tokens written into the URL itself ("slack://change-me/…", "ntfy://ntfy.sh/x", "?token=todo")
+    written = urlsplit(PLACEHOLDER.sub("", channel.url_template))
+    literal = [p for p in re.split(r"[/?&=:]+", f"{written.path}?{written.query}") if p]
+    if any(_DUMMY_VALUE.fullmatch(p) or (len(p) == 1 and p.isalnum()) for p in literal):
+        warnings.append(f"channel {channel.name!r}: its URL holds a placeholder-like token; fill in the real one")
     if host and _DUMMY_HOST.search(host):
         warnings.append(f"channel {channel.name!r}: the host {host} is an example domain; no alert will arrive there")
     return warnings
