@@ -1,16 +1,28 @@
-"""Performance bench: our check cycle on N generated ~50 KB pages, beside urlwatch on the same pages.
+"""Performance, measured the same way for both tools: `dtn-monitor check` and `urlwatch`, each a whole process.
 
-    python bench/perf.py                     # N = 10, 100, 500, 2000
-    python bench/perf.py --sizes 500 --no-urlwatch
+    python bench/perf.py                          # N = 100, 500, 2000; kinds nctv and page; 3 repetitions
+    python bench/perf.py --sizes 100 --repeat 2   # quicker
+    python bench/perf.py --no-urlwatch            # ours only (no PyPI access)
 
-A fixture server on 127.0.0.1 serves N NCTV-shaped pages (ETag/Last-Modified honoured). For each
-N it measures, each in its own process as a daemon would see it:
-  cold      first cycle: every page downloaded and parsed
-  unchanged same pages again, in the same process (conditional requests: 304s)
-  changed   10% of the pages changed
-  restart   a new process on the same state file (validators persist: no re-download)
-and the daemon's own RSS (idle after a cycle, peak during it). urlwatch, when installable from
-PyPI, runs on the same pages in the same run (into bench/out/, never committed).
+Pages: N realistic ~50 KB government pages (navigation, ~450 links, a document list, a history of
+levels, footer) from bench/gen_pages.py, served with ETag/Last-Modified and 304s by 8 loopback
+servers (bench/serve_pages.py, one port each; page i on server i mod 8), so neither tool waits
+on one server's backlog. Both tools have a real channel configured: ours an apprise json:// URL,
+urlwatch its webhook reporter, both posting to a loopback sink.
+
+For each N and kind, each repetition runs, in turn and on the same page versions:
+  cold       a fresh state: every page downloaded and parsed
+  unchanged  the same pages again (conditional requests: 304s)
+  changed    10% of the pages changed (gen_pages.py mutate)
+Both run byte-compiled, as installed (PYTHONDONTWRITEBYTECODE is cleared for both).
+Each cell is the wall and CPU time of the whole process (spawn to exit; CPU from getrusage of the
+child). The ratio is taken pair by pair (ours and urlwatch of the same repetition and cycle) and
+the median of the pairs is printed with its spread. Which tool runs first alternates per repetition.
+
+Also measured: start-up (process spawn to the first request the servers see), CPU per parsed page
+of each adapter (in process, the page from memory: adapter + extractor, no network), and the
+daemon's RSS at 500 sources, idle after its first cycle, sampled over a soak.
+urlwatch is installed from PyPI into bench/out/urlwatch-venv (never committed).
 """
 
 from __future__ import annotations
@@ -18,245 +30,321 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-OUT = ROOT / "bench" / "out"
-HOSTS = 8  # pages spread over 127.0.0.1-8: per host one request at a time, hosts in parallel
+BENCH = ROOT / "bench"
+OUT = BENCH / "out" / "perf"
+SERVERS = 8
+URLWATCH_VENV = BENCH / "out" / "urlwatch-venv"
 
 
-def page(i: int, version: int = 0) -> str:
-    from tests.support.pages import nctv_topic
-
-    editions = [(f"/p/2019/06/24/dreigingsbeeld-terrorisme-nederland-{n}", f"Dreigingsbeeld Terrorisme Nederland {n}")
-                for n in range(40, 51)]
-    filler = "".join(
-        f"<p>Paragraaf {k} van pagina {i} (versie {version}): de NCTV beschrijft de ontwikkelingen in het "
-        f"dreigingsbeeld, de rol van online propaganda en de aanpak van radicalisering in gemeenten.</p>"
-        for k in range(270)
-    )
-    html = nctv_topic(4, editions)
-    return html.replace("<footer>", f"<section class='extra'>{filler}</section><footer>")
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-# -- the driver: runs cycles inside one process, like the daemon -------------------------------
+class Pages:
+    """N generated pages behind 8 loopback servers, and a POST sink for the channels."""
+
+    def __init__(self, n: int, work: Path):
+        self.n, self.dir, self.logs = n, work / "pages", work / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.ports: list[int] = []
+        self.sink = 0
+
+    def generate(self) -> None:
+        subprocess.run([sys.executable, str(BENCH / "gen_pages.py"), "generate", str(self.dir), str(self.n)], check=True)
+
+    def mutate(self, rnd: int) -> None:
+        subprocess.run([sys.executable, str(BENCH / "gen_pages.py"), "mutate", str(self.dir), "0.1", str(rnd)],
+                       check=True, capture_output=True)
+
+    def start(self) -> None:
+        for k in range(SERVERS + 1):
+            port = free_port()
+            log = self.logs / f"server-{k}.tsv"
+            self.procs.append(subprocess.Popen([sys.executable, str(BENCH / "serve_pages.py"), str(self.dir), str(port),
+                                                str(log)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            self.ports.append(port)
+        self.sink = self.ports.pop()
+        for port in [*self.ports, self.sink]:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+
+    def stop(self) -> None:
+        for p in self.procs:
+            p.terminate()
+        for p in self.procs:
+            p.wait(10)
+
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.ports[i % SERVERS]}/page-{i:04d}.html" for i in range(1, self.n + 1)]
+
+    def requests_since(self, t0: float) -> tuple[int, int, float | None]:
+        """(requests, 304 answers, time of the first request) logged by the page servers since t0."""
+        count = not_modified = 0
+        first: float | None = None
+        for log in self.logs.glob("server-*.tsv"):
+            for line in log.read_text(encoding="utf-8").splitlines():
+                parts = line.split("\t")
+                when = float(parts[0])
+                if when < t0 or parts[1] != "GET":
+                    continue
+                count += 1
+                not_modified += parts[3] == "304"
+                first = when if first is None else min(first, when)
+        return count, not_modified, first
 
 
-def driver(config: str, db: str, cycles: int) -> None:
-    import asyncio
-
-    from monitor.config import load_config
-    from monitor.cycle import run_check
-    from monitor.notify.channels import Channel, Channels
-    from monitor.runtime import Runtime
-    from monitor.store import Store
-
-    async def go() -> None:
-        rt = Runtime(load_config(config), Store(db), Channels((Channel("console", "log://"),)))
-        try:
-            for n in range(cycles):
-                if n:
-                    sys.stdin.readline()  # the bench changes pages between cycles
-                before_req, before_304, before_bytes = rt.fetcher.stats.requests, rt.fetcher.stats.not_modified, rt.fetcher.stats.bytes
-                wall, cpu = time.perf_counter(), time.process_time()
-                report = await run_check(rt)
-                result = {
-                    "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-                    "requests": rt.fetcher.stats.requests - before_req,
-                    "not_modified": rt.fetcher.stats.not_modified - before_304,
-                    "bytes": rt.fetcher.stats.bytes - before_bytes,
-                    "events": len(report.events), "failed": sum(1 for o in report.outcomes if not o.ok),
-                    "rss_kb": _status("VmRSS"), "hwm_kb": _status("VmHWM"),
-                }
-                print(json.dumps(result), flush=True)
-        finally:
-            await rt.aclose()
-
-    asyncio.run(go())
+def _timed(cmd: list[str], env: dict[str, str], cwd: Path) -> dict[str, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.time()
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=3600)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd[0]} exited {proc.returncode}: {proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "t0": t0, "rss_mb": after.ru_maxrss / 1024}
 
 
-def _status(key: str, pid: int | str = "self") -> int:
-    m = re.search(rf"{key}:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
-    return int(m.group(1)) if m else 0
+class Ours:
+    name = "dtn-monitor"
+
+    def __init__(self, work: Path, pages: Pages, kind: str):
+        self.work = work
+        work.mkdir(parents=True, exist_ok=True)
+        sources = ['[monitor]\nhost_min_gap = "0s"\nmax_concurrency = 16\n']
+        for i, url in enumerate(pages.urls(), 1):
+            sources.append(f'[[source]]\nid = "p{i}"\nkind = "{kind}"\nurl = "{url}"\n')
+            if kind == "nctv":
+                sources.append('[source.options]\nlevel_label = "^Dreigingsniveau$"\n')
+        (work / "sources.toml").write_text("".join(sources), encoding="utf-8")
+        (work / "channels.toml").write_text(
+            f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{pages.sink}/notify"\n', encoding="utf-8")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("DTN_") and k != "PYTHONDONTWRITEBYTECODE"}
+        self.env.update({"DTN_MONITOR_DB": str(work / "state" / "dtn-monitor.sqlite3"),
+                         "DTN_MONITOR_CONFIG": str(work / "sources.toml"),
+                         "DTN_MONITOR_NOTIFIERS": str(work / "channels.toml")})
+
+    def reset(self) -> None:
+        shutil.rmtree(self.work / "state", ignore_errors=True)
+
+    def run(self) -> dict[str, float]:
+        return _timed([sys.executable, "-m", "monitor", "check"], self.env, self.work)
 
 
-# -- the bench ----------------------------------------------------------------------------------
+class Urlwatch:
+    name = "urlwatch"
 
-
-def start_servers(n: int) -> tuple[list, list[str]]:  # type: ignore[type-arg]
-    from tests.support.fixture_server import FixtureServer
-
-    servers = [FixtureServer(f"127.0.0.{h + 1}").start() for h in range(HOSTS)]
-    urls = []
-    for i in range(n):
-        srv = servers[i % HOSTS]
-        srv.set(f"/page/{i}", page(i))
-        urls.append(srv.url(f"/page/{i}"))
-    return servers, urls
-
-
-def change(servers: list, n: int, share: float, version: int) -> None:  # type: ignore[type-arg]
-    for i in range(0, n, max(1, int(1 / share))):
-        servers[i % HOSTS].set(f"/page/{i}", page(i, version))
-
-
-def ours(n: int, servers: list, urls: list[str], work: Path) -> dict[str, dict[str, float]]:  # type: ignore[type-arg]
-    config = work / "sources.toml"
-    config.write_text('[monitor]\nhost_min_gap = "0s"\nmax_concurrency = 16\n' + "".join(
-        f'[[source]]\nid = "p{i}"\nkind = "nctv"\nurl = "{u}"\n[source.options]\nfollow_links = false\n'
-        for i, u in enumerate(urls)), encoding="utf-8")
-    db = work / "state.sqlite3"
-    cmd = [sys.executable, __file__, "--driver", str(config), str(db)]
-    results: dict[str, dict[str, float]] = {}
-    proc = subprocess.Popen([*cmd, "3"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert proc.stdin and proc.stdout
-    results["cold"] = json.loads(proc.stdout.readline())
-    proc.stdin.write("\n")
-    proc.stdin.flush()
-    results["unchanged"] = json.loads(proc.stdout.readline())
-    change(servers, n, 0.1, 1)
-    proc.stdin.write("\n")
-    proc.stdin.flush()
-    results["changed"] = json.loads(proc.stdout.readline())
-    proc.wait()
-    restart = subprocess.run([*cmd, "1"], capture_output=True, text=True, check=True)
-    results["restart"] = json.loads(restart.stdout.splitlines()[-1])
-    # the daemon itself: idle RSS after its first cycle (all 304) and its peak
-    from tests.support.daemon import DaemonProcess
-
-    channels = work / "channels.toml"
-    channels.write_text('[[channel]]\nname = "c"\nurl = "log://"\n', encoding="utf-8")
-    before = sum(s.count() for s in servers)
-    d = DaemonProcess(work, config, channels).start()
-    try:
-        assert d.proc is not None
-        if not d.wait_for(lambda: sum(s.count() for s in servers) >= before + n, timeout=300, interval=0.2):
-            raise RuntimeError(f"daemon did not finish its first cycle: {sum(s.count() for s in servers) - before} of {n}")
-        time.sleep(8)  # past the next outbox tick, where the daemon hands freed heap back
-        results["daemon"] = {"rss_kb": _status("VmRSS", d.proc.pid), "hwm_kb": _status("VmHWM", d.proc.pid)}
-    finally:
-        d.stop()
-    return results
-
-
-def urlwatch(n: int, servers: list, urls: list[str], work: Path) -> dict[str, dict[str, float]] | None:  # type: ignore[type-arg]
-    venv = OUT / "urlwatch-venv"
-    exe = venv / "bin" / "urlwatch"
-    if not exe.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        pip = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "urlwatch"], capture_output=True)
-        if pip.returncode != 0 or not exe.exists():
-            return None
-    jobs = work / "urls.yaml"
-    jobs.write_text("".join(f"name: p{i}\nurl: {u}\n---\n" for i, u in enumerate(urls)), encoding="utf-8")
-    cfg = work / "urlwatch.yaml"
-    cfg.write_text("report:\n  stdout:\n    enabled: false\n  text:\n    details: false\n  html:\n    diff: unified\n", encoding="utf-8")
-    cache = work / "cache.db"
-    cmd = [str(exe), "--urls", str(jobs), "--config", str(cfg), "--cache", str(cache)]
-    env = {**os.environ, "HOME": str(work)}
-    out: dict[str, dict[str, float]] = {}
-
-    def timed(label: str) -> None:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        requests_before = sum(s.count() for s in servers)
-        not_mod_before = sum(s.count(status=304) for s in servers)
-        started = time.perf_counter()
-        subprocess.run(cmd, env=env, capture_output=True, check=False, timeout=3600)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out[label] = {
-            "wall": time.perf_counter() - started,
-            "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-            "requests": sum(s.count() for s in servers) - requests_before,
-            "not_modified": sum(s.count(status=304) for s in servers) - not_mod_before,
-            "hwm_kb": after.ru_maxrss,
+    def __init__(self, work: Path, pages: Pages):
+        self.work = work
+        work.mkdir(parents=True, exist_ok=True)
+        jobs = "".join(f"---\nname: p{i}\nurl: {url}\n" for i, url in enumerate(pages.urls(), 1))
+        (work / "urls.yaml").write_text(jobs.removeprefix("---\n"), encoding="utf-8")
+        config = {
+            "display": {"new": True, "error": True, "unchanged": False, "empty-diff": False},
+            "report": {"text": {"line_length": 75, "details": True, "footer": False, "minimal": False},
+                       "stdout": {"enabled": False, "color": False},
+                       "webhook": {"enabled": True, "webhook_url": f"http://127.0.0.1:{pages.sink}/hook",
+                                   "max_message_length": None}},
+            "job_defaults": {"all": {}, "url": {}},
         }
+        (work / "urlwatch.yaml").write_text(json.dumps(config), encoding="utf-8")  # JSON is YAML
+        self.env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "HOME": str(work)}
+        self.exe = URLWATCH_VENV / "bin" / "urlwatch"
 
-    timed("cold")
-    timed("unchanged")
-    change(servers, n, 0.1, 2)
-    timed("changed")
-    return out
+    def reset(self) -> None:
+        (self.work / "cache.db").unlink(missing_ok=True)
 
-
-def parse_cost() -> float:
-    """CPU milliseconds to parse one 50 KB page fully (adapter parse + extractor), median of 200."""
-    import asyncio
-
-    from monitor.config import MonitorSettings, SourceConfig
-    from monitor.fetch import Response
-    from monitor.sources.base import SourceContext
-    from monitor.sources.nctv import NctvSource
-
-    html = page(1).encode()
-    src = NctvSource(SourceConfig("p", "nctv", "http://127.0.0.1/x", options={"follow_links": False}), MonitorSettings())
-
-    class OneFetch:
-        async def get(self, url: str, **kw: object) -> Response:
-            return Response(url, 200, html, {"content-type": "text/html; charset=utf-8"})
-
-    ctx = SourceContext(OneFetch(), lambda u: (None, None), lambda d: False, first_check=True)  # type: ignore[arg-type]
-    samples = []
-    loop = asyncio.new_event_loop()
-    for _ in range(200):
-        t = time.process_time()
-        loop.run_until_complete(src.check(ctx))
-        samples.append((time.process_time() - t) * 1000)
-    loop.close()
-    return statistics.median(samples)
+    def run(self) -> dict[str, float]:
+        return _timed([str(self.exe), "--urls", str(self.work / "urls.yaml"), "--config", str(self.work / "urlwatch.yaml"),
+                       "--cache", str(self.work / "cache.db")], self.env, self.work)
 
 
-def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--driver":
-        driver(sys.argv[2], sys.argv[3], int(sys.argv[4]))
-        return
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="10,100,500,2000")
+def ensure_urlwatch() -> bool:
+    if (URLWATCH_VENV / "bin" / "urlwatch").exists():
+        return True
+    subprocess.run([sys.executable, "-m", "venv", str(URLWATCH_VENV)], check=True)
+    pip = subprocess.run([str(URLWATCH_VENV / "bin" / "pip"), "install", "-q", "urlwatch"], capture_output=True, text=True)
+    return pip.returncode == 0
+
+
+def one_size(n: int, kind: str, repeat: int, with_urlwatch: bool) -> list[dict[str, object]]:
+    work = OUT / f"n{n}-{kind}"
+    shutil.rmtree(work, ignore_errors=True)
+    pages = Pages(n, work)
+    pages.generate()
+    pages.start()
+    tools: list[Ours | Urlwatch] = [Ours(work / "ours", pages, kind)]
+    if with_urlwatch:
+        tools.append(Urlwatch(work / "urlwatch", pages))
+    cells: list[dict[str, object]] = []
+    try:
+        for rep in range(repeat):
+            pages.generate()  # every repetition starts from the same first version of every page
+            order = tools if rep % 2 == 0 else list(reversed(tools))
+            for tool in order:
+                tool.reset()
+            for cycle in ("cold", "unchanged", "changed"):
+                if cycle == "changed":
+                    pages.mutate(rep + 1)
+                for tool in order:
+                    r = tool.run()
+                    requests, not_modified, first = pages.requests_since(r["t0"])
+                    cells.append({"n": n, "kind": kind, "rep": rep, "cycle": cycle, "tool": tool.name, **r,
+                                  "requests": requests, "not_modified": not_modified,
+                                  "startup": (first - r["t0"]) if first else None})
+                    time.sleep(0.2)  # the servers' log lines of this run are written before the next one starts
+    finally:
+        pages.stop()
+    return cells
+
+
+def cpu_per_page(kind: str, repeats: int = 200) -> float:
+    """Median CPU ms of one adapter check on a realistic page held in memory (adapter + extractor, no network)."""
+    code = f"""
+import asyncio, statistics, sys, time
+sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(BENCH)!r})
+import gen_pages
+from monitor.config import MonitorSettings, SourceConfig
+from monitor.fetch import Response
+from monitor.sources.base import SourceContext
+from monitor.sources import registry
+pages = [gen_pages.render(i, 0).encode() for i in range(1, 6)]
+class Fetcher:
+    page = pages[0]
+    async def get(self, url, *, timeout, validators, accept=None):
+        return Response(url=url, status=200, content=self.page, headers={{"content-type": "text/html; charset=utf-8"}})
+options = {{"level_label": "^Dreigingsniveau$"}} if {kind!r} == "nctv" else {{}}
+cfg = SourceConfig(id="p", kind={kind!r}, url="http://127.0.0.1:1/page.html", options=options)
+source = registry.get({kind!r})(cfg, MonitorSettings())
+fetcher = Fetcher()
+async def measure():
+    times = []
+    for i in range({repeats} + 20):
+        fetcher.page = pages[i % len(pages)]
+        ctx = SourceContext(fetcher=fetcher, validators_of=lambda u: (None, None), is_known=lambda d: True, first_check=True)
+        t = time.process_time_ns()
+        await source.check(ctx)
+        if i >= 20:
+            times.append((time.process_time_ns() - t) / 1e6)
+    return times
+times = asyncio.run(measure())
+print(statistics.median(times))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def daemon_rss(n: int = 500, soak: float = 60.0) -> dict[str, float]:
+    """RSS of `dtn-monitor run` with n sources: after its first cycle, sampled every second over `soak`."""
+    work = OUT / f"daemon-n{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    pages = Pages(n, work)
+    pages.generate()
+    pages.start()
+    ours = Ours(work / "ours", pages, "nctv")
+    port = free_port()
+    env = {**ours.env, "DTN_MONITOR_HTTP_PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "run"], env=env, cwd=ours.work,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samples: list[float] = []
+    try:
+        import urllib.request
+
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=5) as r:
+                    data = json.load(r)
+                if all(s["last_check"] for s in data["sources"]):
+                    break
+            except OSError:
+                continue
+        end = time.monotonic() + soak
+        while time.monotonic() < end:
+            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    samples.append(int(line.split()[1]) / 1024)
+            time.sleep(1)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        pages.stop()
+    return {"first": samples[0], "last": samples[-1], "max": max(samples), "min": min(samples)}
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report(cells: list[dict[str, object]]) -> None:
+    print("| N | kind | cycle | ours wall s | urlwatch wall s | ours / urlwatch (median of pairs, range) | "
+          "ours CPU s | urlwatch CPU s | requests ours / urlwatch |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    keys = sorted({(int(str(c["n"])), str(c["kind"]), str(c["cycle"])) for c in cells},
+                  key=lambda k: (k[0], k[1], ["cold", "unchanged", "changed"].index(k[2])))
+    for n, kind, cycle in keys:
+        mine = [c for c in cells if (c["n"], c["kind"], c["cycle"], c["tool"]) == (n, kind, cycle, "dtn-monitor")]
+        theirs = [c for c in cells if (c["n"], c["kind"], c["cycle"], c["tool"]) == (n, kind, cycle, "urlwatch")]
+        ratios = [float(str(a["wall"])) / float(str(b["wall"])) for a in mine for b in theirs if a["rep"] == b["rep"]]
+        uw = f"{_median([float(str(c['wall'])) for c in theirs]):.2f}" if theirs else "-"
+        ratio = f"**{_median(ratios):.2f}** ({min(ratios):.2f}–{max(ratios):.2f})" if ratios else "-"
+        print(f"| {n} | {kind} | {cycle} | {_median([float(str(c['wall'])) for c in mine]):.2f} | {uw} | {ratio} | "
+              f"{_median([float(str(c['cpu'])) for c in mine]):.2f} | "
+              f"{_median([float(str(c['cpu'])) for c in theirs]):.2f} | "
+              f"{mine[0]['requests']} / {theirs[0]['requests'] if theirs else '-'} |")
+    starts = [float(str(c["startup"])) * 1000 for c in cells if c["tool"] == "dtn-monitor" and c["startup"]]
+    if starts:
+        print(f"\nStart-up, `dtn-monitor check` spawn to first request: median {_median(starts):.0f} ms "
+              f"(min {min(starts):.0f}, max {max(starts):.0f}; {len(starts)} runs)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100,500,2000")
+    ap.add_argument("--kinds", default="nctv,page")
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-urlwatch", action="store_true")
+    ap.add_argument("--no-daemon", action="store_true", help="skip the daemon RSS soak")
+    ap.add_argument("--soak", type=float, default=60.0, help="seconds of the daemon RSS soak")
     args = ap.parse_args()
+    with_urlwatch = not args.no_urlwatch and ensure_urlwatch()
+    # both tools as installed: byte-compiled (pip compiles urlwatch at install; ours is compiled here)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "monitor")], check=True)
+    cells: list[dict[str, object]] = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        for kind in args.kinds.split(","):
+            cells += one_size(n, kind, args.repeat, with_urlwatch)
     OUT.mkdir(parents=True, exist_ok=True)
-    print(f"page size: {len(page(1).encode()) / 1024:.0f} KB; CPU per fully parsed page: {parse_cost():.2f} ms (median of 200)")
-    print()
-    print("| N | run | wall s | CPU s | requests | 304 share | MB down | events | peak RSS MB | urlwatch wall s | ours/urlwatch |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for n in [int(x) for x in args.sizes.split(",")]:
-        servers, urls = start_servers(n)
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                work = Path(tmp)
-                (work / "ours").mkdir()
-                (work / "uw").mkdir()
-                res = ours(n, servers, urls, work / "ours")
-                # pages back to their first version for urlwatch
-                for i in range(n):
-                    servers[i % HOSTS].set(f"/page/{i}", page(i))
-                uw = None if args.no_urlwatch else urlwatch(n, servers, urls, work / "uw")
-        finally:
-            for s in servers:
-                s.stop()
-        for run in ("cold", "unchanged", "changed", "restart"):
-            r = res[run]
-            share = r["not_modified"] / r["requests"] if r["requests"] else 0
-            uw_run = uw.get(run) if uw else None
-            ratio = f"{r['wall'] / uw_run['wall']:.2f}" if uw_run else "-"
-            print(f"| {n} | {run} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['requests']} | {share:.0%} | "
-                  f"{r['bytes'] / 1e6:.1f} | {r['events']} | {r['hwm_kb'] / 1024:.0f} | "
-                  f"{uw_run['wall'] if uw_run else '-':{'.2f' if uw_run else ''}} | {ratio} |")
-        d = res["daemon"]
-        print(f"| {n} | daemon | | | | | | | idle {d['rss_kb'] / 1024:.0f} / peak {d['hwm_kb'] / 1024:.0f} | | |")
-        if uw:
-            for run, r in uw.items():
-                share = r["not_modified"] / r["requests"] if r["requests"] else 0
-                print(f"| {n} | urlwatch {run} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['requests']} | {share:.0%} | | | {r['hwm_kb'] / 1024:.0f} | | |")
-        sys.stdout.flush()
+    (OUT / "cells.json").write_text(json.dumps(cells, indent=1), encoding="utf-8")
+    report(cells)
+    for kind in args.kinds.split(","):
+        print(f"CPU per realistic page, kind {kind} (adapter + extractor, in process): {cpu_per_page(kind):.2f} ms (median)")
+    if not args.no_daemon:
+        rss = daemon_rss(soak=args.soak)
+        print(f"Daemon RSS at 500 sources after its first cycle, {args.soak:.0f} s soak: first {rss['first']:.0f} MB, "
+              f"max {rss['max']:.0f} MB, last {rss['last']:.0f} MB")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

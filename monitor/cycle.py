@@ -125,9 +125,30 @@ def _steady(runtime: Runtime, row: Row, result: SourceResult) -> bool:
     levels = {r.level for r in result.levels}
     if levels:
         current = runtime.store.current_level()
-        if current is None or levels != {current["level"]} or row["observed_level"] != current["level"]:
+        if current is None:
             return False
+        if levels != {current["level"]} or row["observed_level"] != current["level"]:
+            return _known_disagreement(runtime, row, result, current)
     return True
+
+
+def _known_disagreement(runtime: Runtime, row: Row, result: SourceResult, current: Row) -> bool:
+    """A page that keeps showing another level than the accepted one: nothing to decide when its run is
+    already known, it was not seen changing (so it can confirm nothing), it states no change, and its
+    lasting disagreement is already reported or not yet due (levels.py decides all the other cases)."""
+    from monitor.clock import parse
+
+    levels = {r.level for r in result.levels}
+    if len(levels) != 1 or row["observed_level"] not in levels or row["observed_from"] == current["level"]:
+        return False
+    if any(r.change_to is not None for r in result.levels) or not row["observed_since"]:
+        return False
+    if parse(row["observed_since"]) < parse(current["recorded_at"]) and not row["observed_stale"]:
+        return False  # a run older than the accepted level is marked lagging by the full path first
+    if row["lag_reported_for"] == current["id"]:
+        return True
+    began = max(parse(row["observed_since"]), parse(current["recorded_at"]))
+    return (runtime.clock.now() - began).total_seconds() < runtime.config.settings.lag_tolerance
 
 
 async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> SourceOutcome:

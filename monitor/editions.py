@@ -10,10 +10,12 @@ a history table ("DTN 1 -7", "DTN 32 - heden") names no edition.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from monitor.dates import MONTH_ALT, MONTHS
+from monitor.lazy_re import lazy
 
 MONTH_NAMES_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
                   "oktober", "november", "december"]
@@ -59,28 +61,28 @@ _NUM = rf"(?P<n>\d{{1,3}})\b{_NOT_RANGE_OR_DAY}"
 
 _NUMBERED = [
     # Dreigingsbeeld Terrorisme Nederland (DTN) nr. 51 · … van NCTV nr. 51 · Terrorist Threat Assessment Netherlands 42
-    re.compile(
+    lazy(
         rf"\b{_FULL}\s*(?:\(?\s*{_ABBR}\s*\)?\s*)?(?:van\s+(?:de\s+)?nctv\s+)?[-–:]?\s*{_MARK}?{_NUM}", re.I
     ),
     # DTN 51 · DTN-51 · DTN nr48 · DTN51 · dtn8
-    re.compile(rf"\b{_ABBR}\s*[-–]?\s*{_MARK}?{_NUM}", re.I),
+    lazy(rf"\b{_ABBR}\s*[-–]?\s*{_MARK}?{_NUM}", re.I),
     # het 38e Dreigingsbeeld · de 57e editie van het Dreigingsbeeld · 48ste DTN · the 51st Terrorist Threat Assessment
-    re.compile(
+    lazy(
         r"\b(?P<n>\d{1,3})\s*(?:e|ste|de|st|nd|rd|th)\s+(?:editie\s+van\s+het\s+|edition\s+of\s+the\s+)?"
         r"(?:dreigingsbeeld|dtn\b|terror(?:ist|ism)\s+threat\s+assessment)",
         re.I,
     ),
     # Dreigingsbeeld nr. 51
-    re.compile(rf"\bdreigingsbeeld\s+{_MARK}(?P<n>\d{{1,3}})\b", re.I),
+    lazy(rf"\bdreigingsbeeld\s+{_MARK}(?P<n>\d{{1,3}})\b", re.I),
 ]
 _ORDINAL_BEFORE = [_NUMBERED[2]]
-_MONTHLY = re.compile(
+_MONTHLY = lazy(
     rf"(?:\b{_FULL}|\b{_ABBR}\b)\s*(?:\(\s*{_ABBR}\s*\)\s*)?[-–:,]?\s*(?:van\s+|of\s+)?(?:\d{{1,2}}\s+)?"
     rf"(?P<month>{MONTH_ALT})\.?\s+(?P<year>(?:19|20)\d\d)\b",
     re.I,
 )
-_NAMES = re.compile(rf"dreigingsbeeld\s+terrorisme|\b{_ABBR}(?:\b|\d)|terror(?:ist|ism)\s+threat\s+assessment", re.I)
-_SLUG_JOINERS = re.compile(r"(?<=\w)[-_+/]+(?=\w)|(?<=\.)-(?=\d)")
+_NAMES = lazy(rf"dreigingsbeeld\s+terrorisme|\b{_ABBR}(?:\b|\d)|terror(?:ist|ism)\s+threat\s+assessment", re.I)
+_SLUG_JOINERS = lazy(r"(?<=\w)[-_+/]+(?=\w)|(?<=\.)-(?=\d)")
 
 
 def _plain(text: str) -> str:
@@ -88,6 +90,7 @@ def _plain(text: str) -> str:
     return _SLUG_JOINERS.sub(" ", text)
 
 
+@functools.lru_cache(maxsize=8192)
 def names_edition(text: str) -> bool:
     """Does this title, link text or URL name a Dreigingsbeeld Terrorisme Nederland / DTN?"""
     return bool(_NAMES.search(text) or _NAMES.search(_plain(text)))
@@ -117,6 +120,7 @@ def find_editions(text: str) -> list[EditionMention]:
     return sorted(found, key=lambda e: e.start)
 
 
+@functools.lru_cache(maxsize=8192)
 def edition_from_text(*texts: str | None) -> Edition | None:
     """The edition a title or URL names, from the first text that names one."""
     for text in texts:

@@ -170,18 +170,32 @@ class Fetcher:
     ):
         self.clock = clock
         self.settings = settings
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            follow_redirects=False,
-            transport=transport,
-            limits=httpx.Limits(max_connections=settings.max_concurrency * 2, max_keepalive_connections=settings.max_concurrency),
-        )
+        self._transport = transport
+        self._clients: dict[bool, httpx.AsyncClient] = {}
         self._hosts: dict[str, _HostState] = {}
         self._slots = asyncio.Semaphore(settings.max_concurrency)
         self.stats = FetchStats()
 
+    def _client(self, url: str) -> httpx.AsyncClient:
+        """One client for https (certificates verified, created on the first https request: loading the
+        trust store costs ~50 ms) and one for plain http, which never carries a TLS connection."""
+        tls = url.lower().startswith("https:") or self._transport is not None
+        client = self._clients.get(tls)
+        if client is None:
+            client = self._clients[tls] = httpx.AsyncClient(
+                headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+                follow_redirects=False,
+                transport=self._transport,
+                verify=tls,  # the plain client is only ever given http:// URLs
+                limits=httpx.Limits(max_connections=self.settings.max_concurrency * 2,
+                                    max_keepalive_connections=self.settings.max_concurrency),
+            )
+        return client
+
     async def aclose(self) -> None:
-        await self._client.aclose()
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -297,7 +311,7 @@ class Fetcher:
         return resp
 
     async def _request(self, url: str, headers: dict[str, str], cap: int, timeout: float) -> Response:
-        async with self._client.stream("GET", url, headers=headers, timeout=timeout) as r:
+        async with self._client(url).stream("GET", url, headers=headers, timeout=timeout) as r:
             chunks: list[bytes] = []
             size = 0
             declared = r.headers.get("content-length")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-
 from monitor.clock import parse
 from monitor.config import Config
 from monitor.store import EventRow, Store
@@ -13,6 +11,8 @@ from monitor.store import EventRow, Store
 
 class Metrics:
     def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram  # only a serving process needs it
+
         self.registry = CollectorRegistry()
         r = self.registry
         self.checks = Counter("dtn_checks_total", "Checks run", ["source", "result"], registry=r)
@@ -59,4 +59,31 @@ class Metrics:
         self.outbox_age.set(store.oldest_pending_age())
         current = store.current_level()
         self.level.set(current["level"] if current else 0)
+        from prometheus_client import generate_latest
+
         return generate_latest(self.registry)
+
+
+class _Quiet:
+    def labels(self, **_: str) -> _Quiet:
+        return self
+
+    def inc(self, _: float = 1) -> None:
+        pass
+
+    def set(self, _: float) -> None:
+        pass
+
+
+class NoMetrics(Metrics):
+    """For a one-off `dtn-monitor check` or `backfill`: nothing scrapes it, so nothing is counted (and
+    prometheus_client is not even imported)."""
+
+    def __init__(self) -> None:
+        self.deliveries = self.state_writable = _Quiet()  # type: ignore[assignment]
+
+    def observe_check(self, source: str, ctx: Any, error: str | None, duration: float, events: list[EventRow]) -> None:
+        pass
+
+    def render(self, store: Store, config: Config | None = None) -> bytes:
+        return b""

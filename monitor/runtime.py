@@ -14,7 +14,7 @@ from monitor.clock import SYSTEM, Clock, iso
 from monitor.config import Config, db_path, load_config
 from monitor.decide import Context, Differ
 from monitor.fetch import Fetcher
-from monitor.metrics import Metrics
+from monitor.metrics import Metrics, NoMetrics
 from monitor.notify.channels import Channels, load_channels, load_secrets
 from monitor.notify.dispatcher import Dispatcher, deliver
 from monitor.sources import registry
@@ -38,6 +38,7 @@ class Runtime:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock = SYSTEM,
         replica: str | None = None,
+        metrics: bool = True,
     ):
         self.config = config
         self.store = store
@@ -45,7 +46,7 @@ class Runtime:
         self.clock = clock
         self.replica = replica or replica_name()
         self.fetcher = Fetcher(config.settings, transport=transport, clock=clock)
-        self.metrics = Metrics()
+        self.metrics = Metrics() if metrics else NoMetrics()
         self.dispatcher = Dispatcher(store, channels, metrics=self.metrics, clock=clock,
                                      default_language=config.settings.language)
         self.source_locks: dict[str, asyncio.Lock] = {}
@@ -65,18 +66,20 @@ class Runtime:
         notifiers: str | Path | None = None,
         *,
         load_history: bool = True,
+        metrics: bool = True,
+        verify_urls: bool = True,
     ) -> Runtime:
         """Load and validate everything; raises ConfigError or StateError before any work starts.
 
         On a new state the built-in history is loaded (no alert), so the timeline is never empty."""
         config = load_config(config_path)
-        channels = load_channels(notifiers)
+        channels = load_channels(notifiers, verify_urls=verify_urls)
         store = Store(database or db_path())
         if load_history:
             from monitor.history import ensure_history
 
             ensure_history(store)
-        return cls(config, store, channels)
+        return cls(config, store, channels, metrics=metrics)
 
     def fact_kinds(self, source_id: str) -> frozenset[str]:
         return self._fact_kinds.get(source_id, frozenset())

@@ -10,23 +10,30 @@ from typing import Any
 from monitor.cli.main import EXIT_FAILED, EXIT_OK, EXIT_SERVE, UsageError
 
 
-def runtime(args: argparse.Namespace) -> Any:
+def runtime(args: argparse.Namespace, *, serving: bool = False, verify_urls: bool = True) -> Any:
     from monitor.runtime import Runtime
 
-    return Runtime.open(args.config, args.db, args.notifiers)
+    return Runtime.open(args.config, args.db, args.notifiers, metrics=serving, verify_urls=verify_urls)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from monitor.cycle import run_check
+    from monitor.notify.channels import verify_urls
 
-    rt = runtime(args)
+    rt = runtime(args, verify_urls=False)
 
     async def go() -> Any:
+        # apprise's verdict on the channel URLs (a child process the first time) is asked beside the fetches;
+        # a URL it refuses stops the command before anything is sent (what was found stays in the outbox)
+        verdict = asyncio.create_task(asyncio.to_thread(verify_urls, rt.channels))
         try:
             report = await run_check(rt, args.source, dry_run=args.dry_run)
+            await verdict
             sent = [] if args.dry_run else await rt.dispatcher.dispatch_due()
             return report, sent
         finally:
+            if not verdict.done():
+                verdict.cancel()
             await rt.aclose()
 
     report, sent = asyncio.run(go())
@@ -77,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         sock = bind(host, port)  # before the state and the scheduler: a busy port is one clear line
     except CannotServe as exc:
         raise UsageError(str(exc), EXIT_SERVE) from None
-    rt = runtime(args)
+    rt = runtime(args, serving=True)
     asyncio.run(Daemon(rt, host=host, port=port, sock=sock).serve())
     return EXIT_OK
 

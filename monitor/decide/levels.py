@@ -10,7 +10,10 @@ message.
 A fresh reading of another level is accepted as a change when
 (a) an authoritative source states the change itself ("van 4 naar 3", "verhoogd naar 4"), or
 (b) an authoritative source shows it on `level_confirmations` consecutive checks, or
-(c) two sources show it (one authoritative, where any is configured).
+(c) two sources show it (one authoritative, where any is configured);
+and, for (b) and (c), the change was *seen happening*: one of those sources showed the accepted
+level before. Pages that disagree from their first reading (a mirror that never updated, a page
+with another scale) confirm nothing; a lasting disagreement is one operations message.
 Within `REVERSAL_WINDOW` of an alerted change, going back needs (c): one page flipping between
 two levels cannot cause an alert storm. Every accepted change alerts once, from the level the
 users last heard of.
@@ -70,7 +73,8 @@ def _observe(ctx: Context, source_id: str, reading: LevelReading, stale: bool) -
                             observed_stale=int(stale))
     else:
         store.update_source(source_id, observed_level=reading.level, observed_streak=1, observed_since=now,
-                            observed_at=now, observed_stale=int(stale), lag_reported_for=None)
+                            observed_at=now, observed_stale=int(stale), lag_reported_for=None,
+                            observed_from=row["observed_level"])
     store.mark_document(source_id, statement_id(reading))
     return store.source_row(source_id)
 
@@ -112,12 +116,21 @@ def _decide(ctx: Context, source_id: str, reading: LevelReading, decisions: Deci
     reversal = (
         current["origin"] == ALERT and current["change_from"] == reading.level and ctx.now() - accepted < REVERSAL_WINDOW
     )
-    confirmed = together if reversal else (explicit or streak_ok or together)
+    # a change must be seen happening: a source that showed the accepted level and now shows this one. Pages
+    # that have disagreed since they were first read (a stale mirror, another scale) confirm nothing alone.
+    witnessed = _witnessed(ctx, [source_id, *agreeing], int(current["level"]))
+    confirmed = (together and witnessed) if reversal else (explicit or (witnessed and (streak_ok or together)))
     if not confirmed:
-        ctx.confirm_soon(decisions, source_id, LEVEL, f"level {reading.level} seen by {source_id}",
-                         recheck=authoritative and not reversal)
+        if int(row["observed_streak"]) == 1:  # a new run asks for confirmation once, not at every check of it
+            ctx.confirm_soon(decisions, source_id, LEVEL, f"level {reading.level} seen by {source_id}",
+                             recheck=authoritative and not reversal)
         return
     _change(ctx, source_id, reading, current, [source_id, *agreeing], decisions)
+
+
+def _witnessed(ctx: Context, source_ids: list[str], accepted_level: int) -> bool:
+    """Did any of these sources show the accepted level before its current run?"""
+    return any(ctx.store.source_row(s)["observed_from"] == accepted_level for s in source_ids)
 
 
 def _agreeing(ctx: Context, source_id: str, level: int, current: Row) -> list[str]:
@@ -125,8 +138,8 @@ def _agreeing(ctx: Context, source_id: str, level: int, current: Row) -> list[st
     accepted = parse(current["recorded_at"])
     now = ctx.now()
     out = []
-    for r in ctx.store.sources():
-        if r["id"] == source_id or r["observed_level"] != level or r["observed_stale"]:
+    for r in ctx.store.sources_showing(level):
+        if r["id"] == source_id:
             continue
         if not r["observed_since"] or not r["observed_at"]:
             continue

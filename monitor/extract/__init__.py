@@ -11,15 +11,17 @@ long page costs little.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from monitor.extract import document, scope, tense, timeline
-from monitor.extract.decide import HIGH, LOW, MEDIUM, answer
-from monitor.extract.edition import edition_number
-from monitor.extract.published import published as find_published
-from monitor.extract.statements import Statement, find_statements
-from monitor.extract.vocab import ANCHOR_WORD, THREAT_WORD
 from monitor.levels import level_name
+
+if TYPE_CHECKING:
+    from monitor.extract.document import Document
+    from monitor.extract.statements import Statement
+
+# The stages are imported on first use: compiling their patterns costs ~80 ms, and a cycle of
+# unchanged pages (all 304s) never reads a text.
+HIGH, MEDIUM, LOW = "high", "medium", "low"
 
 __all__ = ["HIGH", "LOW", "MEDIUM", "Extraction", "extract"]
 
@@ -48,18 +50,29 @@ class Extraction:
         }
 
 
-def analyse(text: str, published: str | None = None, doc: document.Document | None = None) -> tuple[
-        document.Document, list[Statement]]:
+def analyse(text: str, published: str | None = None, doc: Document | None = None) -> tuple[Document, list[Statement]]:
     """The document and every statement in it, timed and scoped (what `extract` decides from; also for debugging)."""
+    from monitor.extract import document, scope, tense, timeline
+    from monitor.extract.published import published as find_published
+    from monitor.extract.statements import find_statements
+    from monitor.extract.vocab import ANCHOR_WORD, THREAT_WORD
+
     doc = doc or document.read(text)
     if published is None:
         published = find_published(doc)[0]
     found: list[Statement] = []
     context_in: int | None = None  # the paragraph in which a level anchor was last said
     past_frame: int | None = None  # the paragraph that is telling an earlier time ("in maart 2013 … Op dat moment …")
+    previous = None
     for sentence in doc.sentences:
         if not sentence.candidate:
+            previous = sentence
             continue  # (a candidate's whole block is candidate: a past frame set in its paragraph is seen)
+        if previous is not None and previous.paragraph == sentence.paragraph - 1 and context_in != previous.paragraph:
+            low = previous.text.lower()  # a heading just before ("Dreigingsniveau") speaks of the level too
+            if ANCHOR_WORD.search(low) or (THREAT_WORD.search(low) and "niveau" in low):
+                context_in = previous.paragraph
+        previous = sentence
         if tense.tells_the_past(sentence.text):
             past_frame = sentence.paragraph
         referent = next((st.level for st in reversed(found) if st.level and st.sentence.index >= sentence.index - 2), None)
@@ -77,6 +90,11 @@ def analyse(text: str, published: str | None = None, doc: document.Document | No
 
 def extract(text: str) -> Extraction:
     """Facts a careful reader finds in one text (plain text or HTML)."""
+    from monitor.extract import document
+    from monitor.extract.decide import answer
+    from monitor.extract.edition import edition_number
+    from monitor.extract.published import published as find_published
+
     doc = document.read(text)
     result = Extraction()
     result.published, date_evidence = find_published(doc)

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from monitor.extract import HIGH, LOW, MEDIUM
 from monitor.extract.document import Sentence
 from monitor.extract.scope import NL, REGIONAL_SCOPE
 from monitor.extract.statements import CHANGE, CHANGED, STATE, Statement, from_only
 from monitor.extract.tense import NOW, PAST, past_by_tense_only, told_recently
 
-HIGH, MEDIUM, LOW = "high", "medium", "low"
 _PERSISTED = re.compile(r"\b(?:steeds|altijd|jarenlang|de\s+afgelopen\s+jaren|always|for\s+years|all\s+along)\b")
 _REST = re.compile(r"\b(?:rest\s+van|de\s+rest|rest\s+of|elders|elsewhere)\b")
 _CONTINUES = re.compile(r"\b(?:daar\s+zal\s+het|sindsdien|zoals\s+nu|nog\s+steeds|still|ever\s+since|since\s+then|"

@@ -26,6 +26,7 @@ from monitor.extract.vocab import (
     NAMES,
     THREAT_WORD,
     VALUE_RE,
+    agreed,
     value_of,
 )
 
@@ -230,7 +231,8 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
             continue  # "een extra niveau (niveau 3)", "verlaagd vanaf niveau 5": no level that holds
         if THREAT_WORD.search(clause) or context:
             level, consistent = value_of(m, "s")
-            add(level, 2 if consistent else 1, m.start(), numeric=_numeric(m, "s"))
+            strength = 3 if agreed(m, "s") else (2 if consistent else 1)  # "niveau 4 (substantieel)": said twice
+            add(level, strength, m.start(), numeric=_numeric(m, "s"))
     for m in _THREAT_IS.finditer(clause):
         if _ok_name(clause, m, "sname"):
             add(NAMES.get(m.group("sname")), 2, m.start())

@@ -32,7 +32,8 @@ RANK_RE = (r"(?:(?:het\s+|de\s+|the\s+)?op\s+(?:één|een|1)\s+na\s+hoogste|(?:h
 # a value: "4", "vier", "substantieel", "4 (substantieel)", "substantieel (niveau 4)", "niveau 4", "level four"
 VALUE_RE = (
     rf"(?:(?:(?:dreigings)?niveau|level|stufe|stap)\s+)?"
-    rf"(?:(?P<num>{NUM_RE})\b(?:\s*\(\s*(?P<paren>{NAME_RE}|{MEAN_RE})\s*\))?(?:\s*[:,-]?\s*(?P<after>{NAME_RE})\b)?"
+    rf"(?:(?P<num>{NUM_RE})\b(?:\s*\(\s*(?P<paren>{NAME_RE}|{MEAN_RE})\s*\))?(?:\s*scale)?"
+    rf"(?:\s*[:,-]?\s*(?P<after>{NAME_RE})\b)?"
     rf"|(?P<name>{NAME_RE})\b(?:\s*\(\s*(?:(?:dreigings)?niveau\s+|level\s+)?(?P<pnum>{NUM_RE})\s*\))?)"
 )
 
@@ -47,6 +48,14 @@ def value_of(m: re.Match[str], prefix: str = "") -> tuple[int | None, bool]:
     if named is not None and num is not None and named != num:
         return named, False
     return (named if named is not None else num), True
+
+
+def agreed(m: re.Match[str], prefix: str = "") -> bool:
+    """Both a number and a name are given, and they agree ("Niveau 4 van 5: substantieel")."""
+    g = m.groupdict()
+    num = NUMBERS.get((g.get(prefix + "num") or g.get(prefix + "pnum") or "").lower())
+    named = NAMES.get((g.get(prefix + "name") or g.get(prefix + "paren") or g.get(prefix + "after") or "").lower())
+    return num is not None and named == num
 
 
 def rank_value(text: str) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 import tomllib
@@ -134,8 +135,11 @@ def _env_channels(value: str) -> tuple[list[Channel], list[str]]:
             if taken.count(c.name) > 1 else c for c in channels], problems
 
 
-def load_channels(path: str | Path | None = None, *, check_secrets: bool = True) -> Channels:
-    """Channels from the file (if present) plus DTN_NOTIFY_URLS; the console when there are none."""
+def load_channels(path: str | Path | None = None, *, check_secrets: bool = True, verify_urls: bool = True) -> Channels:
+    """Channels from the file (if present) plus DTN_NOTIFY_URLS; the console when there are none.
+
+    `verify_urls=False` leaves apprise's verdict on the URLs to `verify_urls(channels)`, which a one-off
+    check runs beside its fetches instead of before them."""
     from monitor.notify.channel_file import parse_channels
 
     file_path = Path(path or os.environ.get("DTN_MONITOR_NOTIFIERS") or DEFAULT_NOTIFIERS)
@@ -171,16 +175,8 @@ def load_channels(path: str | Path | None = None, *, check_secrets: bool = True)
                         "(set it, or put it in DTN_MONITOR_SECRETS_FILE)"
                     )
             warnings += placeholder_warnings(c, secrets)
-    if not problems:
-        fillable = {}
-        for c in channels:
-            if c.enabled and not c.url_template.startswith("log://"):
-                try:
-                    fillable[c.name] = c.url(secrets)
-                except KeyError:
-                    pass
-        for name, reason in _check_cached(tuple(sorted(fillable.items()))).items():
-            problems.append(f"{source}: channel {name!r}: {reason}")
+    if not problems and verify_urls:
+        problems += _url_problems(channels, secrets, source)
     names = [c.name for c in channels]
     for dup in sorted({n for n in names if names.count(n) > 1}):
         problems.append(f"{source}: channel name {dup!r} is used twice")
@@ -191,9 +187,79 @@ def load_channels(path: str | Path | None = None, *, check_secrets: bool = True)
     return Channels(tuple(channels), policy, source, tuple(warnings))
 
 
+def verify_urls(channels: Channels) -> None:
+    """apprise's verdict on every channel URL; ConfigError naming each one it cannot use."""
+    problems = _url_problems(list(channels.channels), load_secrets(), channels.source)
+    if problems:
+        raise ConfigError(problems)
+
+
+def _url_problems(channels: list[Channel], secrets: dict[str, str], source: str) -> list[str]:
+    fillable = {}
+    for c in channels:
+        if c.enabled and not c.url_template.startswith("log://"):
+            try:
+                fillable[c.name] = c.url(secrets)
+            except KeyError:
+                pass
+    return [f"{source}: channel {name!r}: {reason}" for name, reason in _check_cached(tuple(sorted(fillable.items()))).items()]
+
+
 @functools.lru_cache(maxsize=64)
 def _check_cached(urls: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """apprise's own verdict on each URL, asked once per set of URLs (see sender.check_urls)."""
+    """apprise's own verdict on each URL (sender.check_urls, in a child process: importing apprise costs ~0.4 s).
+
+    Asked once per set of URLs and apprise version, and remembered on disk beside the state (only a hash of
+    the URLs and the verdict are written, never a URL), so a `dtn-monitor check` does not pay for it every run."""
     from monitor.notify.sender import check_urls
 
-    return check_urls(dict(urls))
+    key = hashlib.sha256(json.dumps([list(urls), _apprise_version()]).encode()).hexdigest()
+    cache = _verdict_file()
+    remembered: dict[str, dict[str, str]] = {}
+    if cache is not None:
+        try:
+            remembered = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            remembered = {}
+        if isinstance(remembered.get(key), dict):
+            return dict(remembered[key])
+    verdict = check_urls(dict(urls))
+    if cache is not None:
+        try:
+            cache.write_text(json.dumps({key: verdict}), encoding="utf-8")
+        except OSError:
+            pass  # an unwritable state directory is reported where the state is opened
+    return verdict
+
+
+def _apprise_version() -> str:
+    """Which apprise answers: its installed file and time (no import of apprise, no package metadata scan)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("apprise")
+    if spec is None or not spec.origin:
+        return "?"
+    try:
+        return f"{spec.origin}:{os.stat(spec.origin).st_mtime_ns}"
+    except OSError:
+        return spec.origin
+
+
+def _verdict_file() -> Path | None:
+    """channel-check.json in the user's cache directory, else beside a SQLite state file (a container whose
+    home is read-only keeps it in its state volume); None when neither can be written."""
+    from monitor.config import db_path
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    candidates = [Path(base) / "dtn-monitor"]
+    target = str(db_path())
+    if "://" not in target:
+        candidates.append(Path(target).parent)
+    for folder in candidates:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder / "channel-check.json"
+    return None

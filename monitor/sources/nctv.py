@@ -9,16 +9,17 @@ Dreigingsbeeld/DTN, whatever their CSS classes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, ClassVar
-from urllib.parse import urldefrag, urljoin
 
 from lxml import etree
 
 from monitor import dates
-from monitor.editions import edition_from_text, names_edition
+from monitor.editions import edition_from_text
 from monitor.extract.text import element_text, html_document
 from monitor.facts import SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option, html_text, looks_like_error_page
+from monitor.sources.links import edition_links
 from monitor.sources.registry import register
 
 _SKIP = {"script", "style", "title", "meta", "noscript", "template", "a", "nav", "option"}
@@ -50,7 +51,7 @@ class NctvSource(Source):
             result.not_modified = True
             return result
         html = html_text(resp, self.config.url)
-        doc = html_document(html)
+        doc = _parse(html)
         if doc is None:
             raise ParseError(f"{self.config.url}: empty or unparseable HTML")
         base_url = resp.url
@@ -79,7 +80,8 @@ class NctvSource(Source):
                 missing.append("no DTN links and no dated document links: this is not the document list it was")
         if missing and not (result.levels or result.unclear or result.publications):
             title = " ".join(" ".join(doc.xpath("//title//text()|//h1//text()")).split())
-            error = looks_like_error_page(title, element_text(_copy(doc)))
+            full = html_document(html)
+            error = looks_like_error_page(title, element_text(full) if full is not None else "")
             if error:
                 raise ParseError(f"{self.config.url}: HTTP 200 with an error page ({error!r})")
         if missing:
@@ -110,20 +112,18 @@ class NctvSource(Source):
     def _label_blocks(self, doc: etree._Element) -> list[str] | None:
         """The text of the label's block and of the few blocks after it (None: no label)."""
         label = compile_option(self.opts["level_label"])
-        for el in doc.iter():
-            if not isinstance(el.tag, str) or el.tag in _SKIP or not el.text or not label.search(el.text):
-                continue
+        for el in _labelled(doc, label):
             block = el
             while block.tag not in _BLOCKS and block.getparent() is not None:
                 block = block.getparent()
-            out = [" ".join(block.text_content().split())]
+            out = [" ".join("".join(block.itertext()).split())]
             size = len(out[0])
             node = block
             while len(out) <= LOOKAHEAD_BLOCKS and size < LOOKAHEAD_CHARS:
                 node = _next_block(node)
                 if node is None:
                     break
-                text = " ".join(node.text_content().split())
+                text = " ".join("".join(node.itertext()).split())
                 if text:
                     out.append(text)
                     size += len(text)
@@ -142,24 +142,7 @@ class NctvSource(Source):
 
     def _publication_links(self, doc: etree._Element, base_url: str) -> list[tuple[str, str]]:
         pattern = compile_option(self.opts["link_pattern"]) if self.opts["link_pattern"] else None
-        seen: dict[str, str] = {}
-        for a in doc.iter("a"):
-            href = a.get("href")
-            if not href or href.startswith(("mailto:", "javascript:", "#")):
-                continue
-            url = urldefrag(urljoin(base_url, href))[0]
-            heading = a.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//*[contains(@class, 'title')]")
-            text = " ".join(" ".join((heading[0] if heading else a).itertext()).split())
-            if pattern is not None:
-                if not pattern.search(url) and not pattern.search(text):
-                    continue
-            elif not (names_edition(text) or names_edition(url.rsplit("/", 1)[-1])):
-                continue
-            if url.lower().endswith((".jpg", ".png", ".svg")):
-                continue
-            if url not in seen or len(text) > len(seen[url]):
-                seen[url] = text or url.rsplit("/", 1)[-1].replace("-", " ")
-        return [(title, url) for url, title in seen.items()]
+        return edition_links(doc, base_url, pattern)
 
     async def _detail_text(self, ctx: SourceContext, url: str) -> str | None:
         """Read a new publication's own page once; a failure here does not fail the source."""
@@ -185,8 +168,20 @@ def _next_block(node: etree._Element) -> etree._Element | None:
     return None
 
 
-def _copy(doc: etree._Element) -> etree._Element:
-    """element_text drops nodes; work on a copy so the document stays whole for link finding."""
-    import copy
+def _labelled(doc: etree._Element, label: re.Pattern[str]) -> Iterator[etree._Element]:
+    """Elements whose own text matches the label, in document order."""
+    for el in doc.iter():
+        if isinstance(el.tag, str) and el.text and el.tag not in _SKIP and label.search(el.text):
+            yield el
 
-    return copy.deepcopy(doc)
+
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+
+
+def _parse(html: str) -> etree._Element | None:
+    """The page as a plain lxml tree (no lxml.html element classes: ~1 ms less per page)."""
+    try:
+        root = etree.fromstring(html, _PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    return root if root is not None and len(root) else None

@@ -1,20 +1,32 @@
 """A generic page: a CSS selector picks the part to read, the extractor reads it.
 
-For a news outlet or a new government URL, without code. bs4 is used here for its CSS
-selectors; pages of this kind are few, so its convenience is worth its cost.
+For a news outlet or a new government URL, without code. The page is parsed once with lxml;
+the selector is translated to XPath once per source (cssselect) and kept.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
-from urllib.parse import urldefrag, urljoin
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from lxml.html import tostring
 
 from monitor import dates
-from monitor.editions import edition_from_text, names_edition
-from monitor.extract.text import normalise
+from monitor.editions import edition_from_text
+from monitor.extract.text import html_document
 from monitor.facts import SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option, html_text, looks_like_error_page
+from monitor.sources.links import edition_links
 from monitor.sources.registry import register
+
+_DROP = ("script", "style", "noscript", "nav", "footer", "form", "template", "svg", "iframe")
+
+
+@functools.lru_cache(maxsize=256)
+def _selector(css: str) -> CSSSelector:
+    return CSSSelector(css, translator="html")
 
 
 @register
@@ -29,43 +41,46 @@ class PageSource(Source):
         "link_pattern": (str, ""),
     }
 
+    @classmethod
+    def validate_options(cls, options: dict[str, Any]) -> list[str]:
+        problems = super().validate_options(options)
+        css = options.get("selector")
+        if isinstance(css, str):
+            try:
+                _selector(css)
+            except Exception as exc:  # cssselect raises its own SelectorSyntaxError / ExpressionError
+                problems.append(f"options.selector: not a CSS selector this tool can use ({exc})")
+        return problems
+
     async def check(self, ctx: SourceContext) -> SourceResult:
         result = self.result()
         resp = await ctx.get(self.config.url, timeout=self.config.timeout, accept="text/html")
         if resp.not_modified:
             result.not_modified = True
             return result
-        from bs4 import BeautifulSoup  # imported on use: daemons without page sources stay ~6 MB smaller
-
-        soup = BeautifulSoup(html_text(resp, self.config.url), "lxml")
-        if soup.find() is None:
+        doc = html_document(html_text(resp, self.config.url))
+        if doc is None or len(doc) == 0:
             raise ParseError(f"{self.config.url}: empty or unparseable HTML")
-        for bad in soup(["script", "style", "noscript", "nav", "footer", "form"]):
-            bad.decompose()
-        parts = soup.select(self.opts["selector"])
+        for bad in list(doc.iter(*_DROP)):
+            if bad.getparent() is not None:
+                bad.drop_tree()
+        parts = _selector(self.opts["selector"])(doc)
         if not parts:
-            title = soup.title.get_text(" ", strip=True) if soup.title else ""
-            error = looks_like_error_page(title, soup.get_text(" ", strip=True))
+            title = " ".join(" ".join(doc.xpath("//title//text()")).split())
+            error = looks_like_error_page(title, " ".join(doc.text_content().split())[:400])
             if error:
                 raise ParseError(f"{self.config.url}: HTTP 200 with an error page ({error!r})")
             result.drift = f"selector {self.opts['selector']!r} matches nothing (redesign?)"
             return result
-        part = parts[0]
+        part: etree._Element = parts[0]
         if self.opts["read_level"]:
-            text = normalise(part.get_text("\n\n", strip=True))
-            self.reading_from_text(result, text, resp.url)
+            # the part's own markup: the extractor finds its blocks and reads only those about the level
+            self.reading_from_text(result, tostring(part, encoding="unicode"), resp.url)
         if self.opts["find_publications"]:
             pattern = compile_option(self.opts["link_pattern"]) if self.opts["link_pattern"] else None
-            seen = set()
-            for a in part.find_all("a", href=True):
-                url = urldefrag(urljoin(resp.url, str(a["href"])))[0]
-                title = " ".join(a.get_text(" ").split())
-                ok = (pattern.search(url) or pattern.search(title)) if pattern else (names_edition(title) or names_edition(url))
-                edition = edition_from_text(title, url) if ok else None
-                if edition is None or url in seen:
-                    continue
-                seen.add(url)
-                result.add(
-                    self.publication(edition, title or url, url, doc_id=url, published=dates.date_from_url(url))
-                )
+            for title, url in edition_links(part, resp.url, pattern):
+                edition = edition_from_text(title, url)
+                if edition is not None:
+                    result.add(self.publication(edition, title or url, url, doc_id=url,
+                                                published=dates.date_from_url(url)))
         return result

@@ -97,6 +97,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sources ADD COLUMN failed_since TEXT;
     UPDATE sources SET failed_since = COALESCE(failing_since, last_error_at) WHERE consecutive_failures > 0
     """,
+    # 4: the level a source showed before its current run (a change must be seen happening, not only disagreed on)
+    """
+    ALTER TABLE sources ADD COLUMN observed_from INTEGER
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

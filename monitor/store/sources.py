@@ -10,7 +10,7 @@ _SOURCE_COLUMNS = {
     "last_check", "last_success", "last_result", "last_error", "last_error_at", "consecutive_failures",
     "failing_since", "shape_misses", "degraded_since", "degraded_reason", "baseline_done", "facts_seen_ever",
     "last_facts", "observed_level", "observed_streak", "observed_since", "observed_at", "observed_stale", "lag_reported_for",
-    "checks", "failures", "not_modified", "bytes", "last_duration_ms", "checked_by", "failed_since",
+    "checks", "failures", "not_modified", "bytes", "last_duration_ms", "checked_by", "failed_since", "observed_from",
 }
 
 
@@ -21,8 +21,10 @@ class SourceRows:
         raise NotImplementedError
 
     def source_row(self, source_id: str) -> Row:
-        self.db.execute("INSERT INTO sources(id) VALUES (?) ON CONFLICT (id) DO NOTHING", (source_id,))
         row = self.db.one("SELECT * FROM sources WHERE id = ?", (source_id,))
+        if row is None:  # a read first: the usual case writes nothing
+            self.db.execute("INSERT INTO sources(id) VALUES (?) ON CONFLICT (id) DO NOTHING", (source_id,))
+            row = self.db.one("SELECT * FROM sources WHERE id = ?", (source_id,))
         assert row is not None
         return row
 
@@ -43,6 +45,12 @@ class SourceRows:
 
     def sources(self) -> list[Row]:
         return self.db.all("SELECT * FROM sources ORDER BY id")
+
+    def sources_showing(self, level: int) -> list[Row]:
+        """The sources whose current run shows `level` and is not stale (the candidates to agree on a change)."""
+        return self.db.all(
+            "SELECT id, observed_since, observed_at, observed_from FROM sources "
+            "WHERE observed_level = ? AND observed_stale = 0 ORDER BY id", (level,))
 
     def record_unchanged(self, source_id: str, *, not_modified: int, nbytes: int, duration_ms: int, reading: bool) -> None:
         """A steady 304 (nothing failing, nothing new) in one statement: the check, the success, the streak."""

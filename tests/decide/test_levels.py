@@ -191,3 +191,25 @@ def test_an_unconfirmed_change_asks_for_quick_confirmation(tmp_path: Path, serve
     assert report.events == []
     asked = {(f.source_id, f.delay) for f in report.followups}
     assert asked == {("nctv-en", 0.0), ("nctv-nl", 45.0)}
+
+
+def test_pages_that_disagree_from_their_first_reading_cause_no_level_alerts(
+        tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
+    """Six authoritative pages, three showing 4 and three 3 from the start (a mirror that never updated, a
+    misconfigured page): no page was seen changing, so no level alert, however often they are read."""
+    clock = ManualClock(datetime.now(UTC))
+    sources = ""
+    for i in range(6):
+        server.set(f"/p{i}", nctv_topic(4 if i % 2 == 0 else 3, OLD))
+        sources += f'[[source]]\nid = "p{i}"\nkind = "nctv"\nurl = "{server.url(f"/p{i}")}"\n'
+    h = Harness(tmp_path, sources, hook(webhook), clock=clock)
+    for _ in range(4):
+        h.check()
+        clock.advance(QUARTER)
+    assert level_titles(webhook) == []
+    # one of the pages showing 4 now really changes to 3: seen happening, and others agree
+    server.set("/p0", nctv_topic(3, OLD))
+    h.check()
+    clock.advance(QUARTER)
+    h.check()
+    assert level_titles(webhook) == ["Dreigingsniveau verlaagd: 4 → 3 (aanzienlijk)"]

@@ -63,3 +63,16 @@ def test_a_missing_variable_names_the_channel_and_the_variable(monkeypatch: pyte
     monkeypatch.setenv("DTN_NOTIFY_URLS", "ntfy://ntfy.sh/${NTFY_TOPIC_MISSING}")
     with pytest.raises(ConfigError, match="NTFY_TOPIC_MISSING"):
         load_channels()
+
+
+def test_a_url_apprise_cannot_use_is_a_configuration_error_for_validate_and_check(tmp_path: Path) -> None:
+    env = {"DTN_NOTIFY_URLS": "ops=nosuchservice://hooks.security.nl/x"}
+    out = _validate(tmp_path, env)
+    assert out.returncode == 2 and "'ops'" in out.stderr and "apprise cannot use this URL" in out.stderr
+    cfg = tmp_path / "sources.toml"
+    cfg.write_text('[[source]]\nid = "n"\nkind = "nctv"\nurl = "http://127.0.0.1:9/dtn"\n', encoding="utf-8")
+    full = {k: v for k, v in os.environ.items() if not k.startswith("DTN_")}
+    full.update({"DTN_MONITOR_DB": str(tmp_path / "state.sqlite3"), **env})
+    check = subprocess.run([sys.executable, "-m", "monitor", "--config", str(cfg), "--notifiers", str(tmp_path / "none.toml"),
+                            "check"], cwd=tmp_path, capture_output=True, text=True, env=full, timeout=120)
+    assert check.returncode == 2 and "apprise cannot use this URL" in check.stderr and "sent to" not in check.stdout
