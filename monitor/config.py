@@ -303,5 +303,7 @@ def _closest(word: str, choices: set[str]) -> str | None:
     return found[0] if found else None
 
 
-def db_path() -> Path:
-    return Path(os.environ.get("DTN_MONITOR_DB") or DEFAULT_DB)
+def state_target() -> str | Path:
+    """$DTN_MONITOR_DB or the embedded default: a SQLite path, or a postgresql:// URL kept as written."""
+    value = os.environ.get("DTN_MONITOR_DB") or DEFAULT_DB
+    return value if "://" in value else Path(value)

@@ -44,6 +44,7 @@ class SourceOutcome:
     followups: list[Followup] = field(default_factory=list)
     duration: float = 0.0
     skipped: bool = False
+    note: str | None = None  # why it was skipped
 
     def as_dict(self) -> dict[str, Any]:
         r = self.result
@@ -51,6 +52,7 @@ class SourceOutcome:
             "source": self.source_id,
             "ok": self.ok,
             "skipped": self.skipped,
+            "note": self.note,
             "error": self.error,
             "not_modified": bool(r and r.not_modified),
             "drift": r.drift if r else None,
@@ -95,13 +97,46 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
     return CycleReport(list(outcomes), dry_run)
 
 
-async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool = False) -> SourceOutcome:
+async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool = False,
+                       fresh_within: float | None = None) -> SourceOutcome:
+    """One check of one source. Several replicas on one database check a source one at a time (a lock that
+    goes with a dead replica's connection); `fresh_within` (scheduled checks) also skips a source another
+    replica checked that recently, so two replicas do not both fetch it every interval."""
     lock = runtime.source_locks.setdefault(source.id, asyncio.Lock())
     if lock.locked():
         log.info("source %s: a check is already running; skipped", source.id)
-        return SourceOutcome(source.id, ok=True, skipped=True)
+        return SourceOutcome(source.id, ok=True, skipped=True, note="a check is already running")
     async with lock:
-        return await _check(runtime, source, dry_run)
+        store = runtime.store
+        if fresh_within is not None:
+            by = _checked_elsewhere(runtime, source.id, fresh_within)
+            if by:
+                return SourceOutcome(source.id, ok=True, skipped=True, note=f"checked by {by} moments ago")
+        try:
+            locked = store.try_source_lock(source.id)
+        except StateError:
+            locked = True  # the check itself reports an unreachable database
+        if not locked:
+            log.info("source %s: being checked by another replica; skipped", source.id)
+            return SourceOutcome(source.id, ok=True, skipped=True, note="being checked by another replica")
+        try:
+            return await _check(runtime, source, dry_run)
+        finally:
+            store.release_source_lock(source.id)
+
+
+def _checked_elsewhere(runtime: Runtime, source_id: str, within: float) -> str | None:
+    """The replica that checked this source less than `within` seconds ago, if it is not this one."""
+    from monitor.clock import parse
+
+    try:
+        row = runtime.store.source_row(source_id)
+    except StateError:
+        return None
+    by, when = row["checked_by"], row["last_check"]
+    if not by or by == runtime.replica or not when:
+        return None
+    return str(by) if (runtime.clock.now() - parse(when)).total_seconds() < within else None
 
 
 def _replay(row: Row, source_id: str) -> SourceResult:
@@ -179,7 +214,8 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
     if result is not None and not dry_run and _steady(runtime, row, result):
         try:
             store.record_unchanged(source.id, not_modified=ctx.not_modified, nbytes=ctx.bytes,
-                                   duration_ms=round(duration * 1000), reading=bool(result.levels))
+                                   duration_ms=round(duration * 1000), reading=bool(result.levels),
+                                   checked_by=runtime.replica)
         except StateError:
             pass  # the full path below reports it
         else:

@@ -38,6 +38,7 @@ log = logging.getLogger("dtn_monitor.daemon")
 DISPATCH_INTERVAL = 5.0  # seconds between outbox sweeps for retries (new events wake it at once)
 TRIM_INTERVAL = 60.0
 STOP_GRACE = 5.0
+FOLLOWUP_FRESH = 10.0  # a follow-up check skips a source another replica read this recently
 
 
 class _Server(uvicorn.Server):
@@ -73,10 +74,13 @@ class Daemon:
         finally:
             self._tasks.discard(task)
 
-    async def _source_job(self, source: SourceConfig) -> None:
+    async def _source_job(self, source: SourceConfig, fresh_within: float | None = None) -> None:
         if self.stop_event.is_set():
             return
-        outcome: SourceOutcome = await self._tracked(check_source(self.runtime, source))  # type: ignore[assignment]
+        # a scheduled check skips a source another replica checked within half its interval
+        within = source.interval / 2 if fresh_within is None else fresh_within
+        outcome: SourceOutcome = await self._tracked(  # type: ignore[assignment]
+            check_source(self.runtime, source, fresh_within=within))
         self.planner.done(source.id, datetime.now(UTC))
         self._after([outcome])
 
@@ -99,7 +103,8 @@ class Daemon:
             return
         log.info("source %s: extra check %s (%s)", source.id,
                  "now" if followup.delay == 0 else f"in {followup.delay:.0f}s", followup.reason)
-        self.scheduler.add_job(self._source_job, DateTrigger(run_date=when), args=[source], id=f"followup:{source.id}",
+        self.scheduler.add_job(self._source_job, DateTrigger(run_date=when), args=[source, FOLLOWUP_FRESH],
+                               id=f"followup:{source.id}",
                                replace_existing=True, misfire_grace_time=300)
 
     async def _outbox_loop(self) -> None:
@@ -155,7 +160,7 @@ class Daemon:
         outbox_task = asyncio.create_task(self._outbox_loop())
         log.info(
             "dtn-monitor running: %d source(s), state %s, HTTP on %s:%d",
-            len(self.runtime.config.enabled_sources), self.runtime.store.path, self.host, self.port,
+            len(self.runtime.config.enabled_sources), self.runtime.store.label, self.host, self.port,
         )
         stop_wait = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait({server_task, stop_wait}, return_when=asyncio.FIRST_COMPLETED)

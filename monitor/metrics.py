@@ -10,7 +10,8 @@ from monitor.store import EventRow, Store
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, replica: str = "") -> None:
+        self.replica_name = replica
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram  # only a serving process needs it
 
         self.registry = CollectorRegistry()
@@ -34,6 +35,10 @@ class Metrics:
         self.outbox_age = Gauge("dtn_outbox_oldest_pending_seconds", "Age of the oldest undelivered alert", registry=r)
         self.level = Gauge("dtn_threat_level", "Current national threat level (0 = unknown)", registry=r)
         self.state_writable = Gauge("dtn_state_writable", "1 when the state database accepts writes", registry=r)
+        self.replica = Gauge("dtn_replica_info", "This replica's name (host:pid or $DTN_MONITOR_REPLICA)",
+                             ["replica"], registry=r)
+        self.checked_by = Gauge("dtn_source_checked_by", "1 for the replica that did each source's last check",
+                                ["source", "replica"], registry=r)
 
     def observe_check(self, source: str, ctx: Any, error: str | None, duration: float, events: list[EventRow]) -> None:
         self.checks.labels(source=source, result="error" if error else "ok").inc()
@@ -47,9 +52,14 @@ class Metrics:
             self.events.labels(kind=e.kind).inc()
 
     def render(self, store: Store, config: Config | None = None) -> bytes:
+        from monitor.runtime import replica_name
         from monitor.status import STATES, sources_info
 
+        self.replica.labels(replica=replica_name()).set(1)
+        self.checked_by.clear()
         for s in sources_info(store, config):  # every configured source has samples, also before its first success
+            if s["checked_by"]:
+                self.checked_by.labels(source=s["id"], replica=s["checked_by"]).set(1)
             self.last_success.labels(source=s["id"]).set(parse(s["last_success"]).timestamp() if s["last_success"] else 0)
             for state in STATES:
                 self.source_state.labels(source=s["id"], state=state).set(1 if s["state"] == state else 0)

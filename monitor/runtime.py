@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from monitor.clock import SYSTEM, Clock, iso
-from monitor.config import Config, db_path, load_config
+from monitor.config import Config, load_config, state_target
 from monitor.decide import Context, Differ
 from monitor.fetch import Fetcher
 from monitor.metrics import Metrics, NoMetrics
@@ -46,7 +46,7 @@ class Runtime:
         self.clock = clock
         self.replica = replica or replica_name()
         self.fetcher = Fetcher(config.settings, transport=transport, clock=clock)
-        self.metrics = Metrics() if metrics else NoMetrics()
+        self.metrics = Metrics(self.replica) if metrics else NoMetrics()
         self.dispatcher = Dispatcher(store, channels, metrics=self.metrics, clock=clock,
                                      default_language=config.settings.language)
         self.source_locks: dict[str, asyncio.Lock] = {}
@@ -74,7 +74,7 @@ class Runtime:
         On a new state the built-in history is loaded (no alert), so the timeline is never empty."""
         config = load_config(config_path)
         channels = load_channels(notifiers, verify_urls=verify_urls)
-        store = Store(database or db_path())
+        store = Store(database or state_target())
         if load_history:
             from monitor.history import ensure_history
 

@@ -104,6 +104,7 @@ def sources_info(store: Store, config: Config | None) -> list[dict[str, Any]]:
             "since": since,
             "alerted": bool(r and (r["failing_since"] or r["degraded_since"])),
             "last_check": r["last_check"] if r else None,
+            "checked_by": r["checked_by"] if r else None,  # the replica that did the last check
             "last_success": r["last_success"] if r else None,
             "last_result": r["last_result"] if r else "never checked",
             "last_error": r["last_error"] if r else None,

@@ -30,6 +30,8 @@ def create_app(daemon: Daemon) -> Starlette:
 
     async def readyz(request: Request) -> Response:
         checks: dict[str, Any] = {
+            "replica": runtime.replica,
+            "database": runtime.store.label,  # a PostgreSQL URL with its password masked
             "config": True,
             "scheduler": daemon.scheduler_running,
             "state_writable": runtime.store.writable() and runtime.state_error is None,

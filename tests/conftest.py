@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,40 @@ from monitor.notify.channels import load_channels
 from monitor.runtime import Runtime
 from monitor.store import Store
 from tests.support.fixture_server import FixtureServer, WebhookReceiver
+from tests.support.postgres import postgres_missing, shared_server
+
+# These tests run twice, on SQLite and on a real PostgreSQL server (issue 17: one store, two backends).
+BOTH_BACKENDS = ("tests/decide/", "tests/notify/", "tests/sources/", "tests/test_daemon.py", "tests/ha/")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    where = metafunc.definition.path.as_posix()
+    if "state_backend" in metafunc.fixturenames and any(f"/{part}" in where or where.endswith(part)
+                                                        for part in BOTH_BACKENDS):
+        params = ["postgres"] if "/tests/ha/" in where else ["sqlite", "postgres"]
+        metafunc.parametrize("state_backend", params, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def state_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """"sqlite" or "postgres": where a Harness (and `state_db`) keeps this test's state."""
+    backend = getattr(request, "param", None) or ("postgres" if os.environ.get("DTN_TEST_DB") == "postgres" else "sqlite")
+    if backend == "postgres":
+        reason = postgres_missing()
+        if reason:
+            pytest.skip(reason)
+        monkeypatch.setenv("DTN_TEST_DB", "postgres")
+    else:
+        monkeypatch.delenv("DTN_TEST_DB", raising=False)
+    return str(backend)
+
+
+@pytest.fixture
+def state_db(tmp_path: Path, state_backend: str) -> Path | str:
+    """This test's state: a SQLite file in tmp_path, or a fresh database on the session's PostgreSQL server."""
+    if state_backend == "postgres":
+        return shared_server().new_database()
+    return tmp_path / "state" / "dtn-monitor.sqlite3"
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +104,9 @@ class Harness:
         self.tmp = tmp_path
         self.config_path = write_config(tmp_path, sources, monitor)
         self.channels_path = write_channels(tmp_path, channels)
-        self.db = tmp_path / "state" / "dtn-monitor.sqlite3"
+        # DTN_TEST_DB=postgres: the same tests on a fresh database of a real PostgreSQL server
+        self.db: Path | str = (shared_server().new_database() if os.environ.get("DTN_TEST_DB") == "postgres"
+                               else tmp_path / "state" / "dtn-monitor.sqlite3")
         self.clock = clock or SYSTEM
 
     def runtime(self) -> Runtime:

@@ -23,7 +23,7 @@ OLD = [("/p/2019/06/24/dreigingsbeeld-terrorisme-nederland-50", "Dreigingsbeeld 
 
 
 @pytest.fixture
-def daemon(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> Iterator[DaemonProcess]:
+def daemon(state_db: Path | str, tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> Iterator[DaemonProcess]:
     server.set("/dtn", nctv_topic(4, OLD))
     config = write_config(tmp_path, f"""
         [[source]]
@@ -38,7 +38,7 @@ def daemon(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> I
         name = "hook"
         url = "json://127.0.0.1:{webhook.port}/alerts"
         """)
-    d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_TOKEN": TOKEN}).start()
+    d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_TOKEN": TOKEN}, db=state_db).start()
     # the first scheduled check runs at start-up
     assert d.wait_for(lambda: server.count("/dtn") >= 1)
     assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
@@ -82,12 +82,12 @@ def test_manual_trigger_needs_the_token(daemon: DaemonProcess, server: FixtureSe
     assert missing.status_code == 404
 
 
-def test_sigterm_stops_cleanly_with_state_intact(daemon: DaemonProcess, tmp_path: Path) -> None:
+def test_sigterm_stops_cleanly_with_state_intact(daemon: DaemonProcess, state_db: Path | str) -> None:
     started = time.monotonic()
     assert daemon.stop() == 0
     assert time.monotonic() - started < 10
     assert "stopped cleanly" in daemon.log.read_text()
-    store = Store(tmp_path / "state" / "dtn-monitor.sqlite3")
+    store = Store(state_db)
     assert store.integrity_ok()
     assert store.current_level()["level"] == 4
 
@@ -109,7 +109,7 @@ def test_trigger_is_off_without_a_token(tmp_path: Path, server: FixtureServer, w
         assert d.stop() == 0
 
 
-def test_cli_check_beside_a_running_daemon_alerts_once(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
+def test_cli_check_beside_a_running_daemon_alerts_once(state_db: Path | str, tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
     import subprocess
     import sys
 
@@ -124,7 +124,7 @@ def test_cli_check_beside_a_running_daemon_alerts_once(tmp_path: Path, server: F
         """)
     channels = write_channels(tmp_path, f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{webhook.port}/a"\n')
     d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_LOG_FORMAT": "json",
-                                                       "SMTP_PASSWORD": "do-not-log-this-pw"}).start()
+                                                       "SMTP_PASSWORD": "do-not-log-this-pw"}, db=state_db).start()
     try:
         assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
         new = f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-61"
@@ -142,7 +142,7 @@ def test_cli_check_beside_a_running_daemon_alerts_once(tmp_path: Path, server: F
         assert len(webhook.bodies) == 1
     finally:
         assert d.stop() == 0
-    store = Store(tmp_path / "state" / "dtn-monitor.sqlite3")
+    store = Store(state_db)
     assert store.integrity_ok()
     assert [e.key for e in store.recent_events()] == ["edition:dtn-61"]
     lines = [ln for ln in d.log.read_text().splitlines() if ln.strip()]
@@ -151,7 +151,7 @@ def test_cli_check_beside_a_running_daemon_alerts_once(tmp_path: Path, server: F
 
 
 def test_a_change_seen_once_is_confirmed_by_a_quick_recheck_not_an_interval_later(
-    tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver
+    state_db: Path | str, tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver
 ) -> None:
     server.set("/dtn", nctv_topic(4, OLD))
     config = write_config(tmp_path, f"""
@@ -163,7 +163,7 @@ def test_a_change_seen_once_is_confirmed_by_a_quick_recheck_not_an_interval_late
         jitter = "0s"
         """, monitor='[monitor]\nhost_min_gap = "0s"\nrecheck_after = "2s"\n')
     channels = write_channels(tmp_path, f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{webhook.port}/a"\n')
-    d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_TOKEN": TOKEN}).start()
+    d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_TOKEN": TOKEN}, db=state_db).start()
     try:
         assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
         server.set("/dtn", nctv_topic(5, OLD))  # no "van 4 naar 5": one reading is not enough

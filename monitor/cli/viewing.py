@@ -17,11 +17,11 @@ from monitor.config import ConfigError, load_config
 
 def _store(args: argparse.Namespace) -> Any:
     """The state, with the built-in history loaded on first use (as the daemon does): never an empty timeline."""
-    from monitor.config import db_path
+    from monitor.config import state_target
     from monitor.history import ensure_history
     from monitor.store import Store
 
-    store = Store(args.db or db_path())
+    store = Store(args.db or state_target())
     ensure_history(store)
     return store
 

@@ -248,11 +248,11 @@ def _apprise_version() -> str:
 def _verdict_file() -> Path | None:
     """channel-check.json in the user's cache directory, else beside a SQLite state file (a container whose
     home is read-only keeps it in its state volume); None when neither can be written."""
-    from monitor.config import db_path
+    from monitor.config import state_target
 
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     candidates = [Path(base) / "dtn-monitor"]
-    target = str(db_path())
+    target = str(state_target())
     if "://" not in target:
         candidates.append(Path(target).parent)
     for folder in candidates:

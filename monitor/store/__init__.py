@@ -30,7 +30,6 @@ class Store(SourceRows, EditionRows, LevelRows, EventRows):
     def __init__(self, target: str | Path, *, clock: Clock = SYSTEM):
         self.clock = clock
         self.db: Database = connect(target)
-        self.path = Path(str(target)) if self.db.dialect == "sqlite" else Path(self.db.label)
         self.label = self.db.label
         try:
             migrate(self.db)
@@ -61,8 +60,9 @@ class Store(SourceRows, EditionRows, LevelRows, EventRows):
         self.db.close()
 
     def integrity_ok(self) -> bool:
+        """SQLite's own page check; on PostgreSQL (which checks its pages itself) the schema is the one we know."""
         if self.db.dialect != "sqlite":
-            return True
+            return bool(self.db.scalar("SELECT MAX(version) AS v FROM dtn_schema") == VERSION)
         return bool(self.db.scalar("PRAGMA integrity_check") == "ok")
 
     def writable(self) -> bool:

@@ -194,7 +194,7 @@ class PostgresDatabase(Database):
         try:
             self.conn = psycopg.connect(
                 self.target, autocommit=True, row_factory=dict_row, connect_timeout=int(self.timeout),
-                application_name="dtn-monitor",
+                application_name=application_name(),
             )
         except psycopg.Error as exc:
             raise StateError(f"cannot connect to {self.label}: {str(exc).strip()}") from exc
@@ -233,6 +233,15 @@ class PostgresDatabase(Database):
             self.conn.close()
 
 
+def application_name() -> str:
+    """How this replica shows in pg_stat_activity: 'dtn-monitor/<replica>' ($DTN_MONITOR_REPLICA or host:pid)."""
+    import os
+    import socket
+
+    replica = os.environ.get("DTN_MONITOR_REPLICA") or f"{socket.gethostname()}:{os.getpid()}"
+    return f"dtn-monitor/{replica}"[:63]
+
+
 def _is_driver_error(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.Error):
         return True
@@ -266,8 +275,30 @@ def _open_hint(path: Path, exc: BaseException) -> str:
 
 
 def connect(target: str | Path) -> Database:
-    """SQLite for a path (the embedded default), PostgreSQL for a postgresql:// URL."""
+    """SQLite for a path (the embedded default), PostgreSQL for a postgresql:// URL.
+
+    A URL may name its password as ${NAME}: it is filled from the environment or the secrets file
+    (DTN_MONITOR_SECRETS_FILE) and never written into a log or an error."""
     text = str(target)
     if is_postgres(text):
-        return PostgresDatabase(text)
+        return PostgresDatabase(_filled(text))
     return SQLiteDatabase(text)
+
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _filled(url: str) -> str:
+    names = _VARIABLE.findall(url)
+    if not names:
+        return url
+    from monitor.notify.secrets import load_secrets
+
+    secrets = load_secrets()
+    missing = [n for n in names if n not in secrets]
+    if missing:
+        raise StateError(f"{_mask_dsn(url)}: the environment variable {missing[0]} is not set (set it, or put it "
+                         "in DTN_MONITOR_SECRETS_FILE)")
+    from urllib.parse import quote
+
+    return _VARIABLE.sub(lambda m: quote(secrets[m.group(1)], safe=""), url)

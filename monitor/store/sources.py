@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.store.db import Database, Row
+from monitor.store.db import Database, Row, StateError
 
 _SOURCE_COLUMNS = {
     "last_check", "last_success", "last_result", "last_error", "last_error_at", "consecutive_failures",
@@ -12,6 +12,16 @@ _SOURCE_COLUMNS = {
     "last_facts", "observed_level", "observed_streak", "observed_since", "observed_at", "observed_stale", "lag_reported_for",
     "checks", "failures", "not_modified", "bytes", "last_duration_ms", "checked_by", "failed_since", "observed_from",
 }
+
+
+SOURCE_LOCKS = 0x44544E  # the advisory-lock namespace of per-source locks ('DTN')
+
+
+def _key(source_id: str) -> int:
+    """A stable 31-bit key for a source id (the second half of a two-part advisory lock)."""
+    import zlib
+
+    return zlib.crc32(source_id.encode()) & 0x7FFFFFFF
 
 
 class SourceRows:
@@ -46,21 +56,38 @@ class SourceRows:
     def sources(self) -> list[Row]:
         return self.db.all("SELECT * FROM sources ORDER BY id")
 
+    def try_source_lock(self, source_id: str) -> bool:
+        """Claim this source for one check among all replicas (PostgreSQL: a session advisory lock, released
+        with the connection if the replica dies); always granted on SQLite (one host)."""
+        if self.db.dialect != "postgres":
+            return True
+        return bool(self.db.scalar("SELECT pg_try_advisory_lock(?, ?) AS ok", (SOURCE_LOCKS, _key(source_id))))
+
+    def release_source_lock(self, source_id: str) -> None:
+        if self.db.dialect != "postgres":
+            return
+        try:
+            self.db.execute("SELECT pg_advisory_unlock(?, ?)", (SOURCE_LOCKS, _key(source_id)))
+        except StateError:
+            pass  # a lost connection took the lock with it
+
     def sources_showing(self, level: int) -> list[Row]:
         """The sources whose current run shows `level` and is not stale (the candidates to agree on a change)."""
         return self.db.all(
             "SELECT id, observed_since, observed_at, observed_from FROM sources "
             "WHERE observed_level = ? AND observed_stale = 0 ORDER BY id", (level,))
 
-    def record_unchanged(self, source_id: str, *, not_modified: int, nbytes: int, duration_ms: int, reading: bool) -> None:
+    def record_unchanged(self, source_id: str, *, not_modified: int, nbytes: int, duration_ms: int, reading: bool,
+                         checked_by: str | None = None) -> None:
         """A steady 304 (nothing failing, nothing new) in one statement: the check, the success, the streak."""
         now = self._stamp()
         self.db.execute(
             "UPDATE sources SET last_check = ?, last_success = ?, last_result = 'not-modified', last_error = NULL, "
             "consecutive_failures = 0, checks = checks + 1, not_modified = not_modified + ?, bytes = bytes + ?, "
-            "last_duration_ms = ?, observed_streak = observed_streak + ?, observed_at = COALESCE(?, observed_at) "
-            "WHERE id = ?",
-            (now, now, not_modified, nbytes, duration_ms, 1 if reading else 0, now if reading else None, source_id),
+            "last_duration_ms = ?, observed_streak = observed_streak + ?, observed_at = COALESCE(?, observed_at), "
+            "checked_by = COALESCE(?, checked_by) WHERE id = ?",
+            (now, now, not_modified, nbytes, duration_ms, 1 if reading else 0, now if reading else None, checked_by,
+             source_id),
         )
 
     # -- HTTP validators: they belong to the (source, URL) pair --------------------------

@@ -23,7 +23,7 @@ NEW = (f"/p/{date.today():%Y/%m/%d}/dreigingsbeeld-terrorisme-nederland-61", "Dr
 TOKEN = "crash-test-token-123"
 
 
-def test_kill_during_send_loses_nothing(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
+def test_kill_during_send_loses_nothing(state_db: Path | str, tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
     server.set("/dtn", nctv_topic(4, OLD))
     config = write_config(tmp_path, f"""
         [[source]]
@@ -42,7 +42,7 @@ def test_kill_during_send_loses_nothing(tmp_path: Path, server: FixtureServer, w
         url = "json://127.0.0.1:{webhook.port}/a"
         """)
     env = {"DTN_MONITOR_TOKEN": TOKEN}
-    first = DaemonProcess(tmp_path, config, channels, env=env).start()
+    first = DaemonProcess(tmp_path, config, channels, env=env, db=state_db).start()
     assert first.wait_for(lambda: httpx.get(first.base + "/api/status").json()["level"] is not None)
     webhook.hold = 5.0  # the service is slow: the kill lands while it holds our request
     server.set(NEW[0], "<html><body><main><p>Het dreigingsniveau blijft 4.</p></main></body></html>")
@@ -53,14 +53,14 @@ def test_kill_during_send_loses_nothing(tmp_path: Path, server: FixtureServer, w
         pass  # the trigger waits for the send; we do not
     assert first.wait_for(lambda: webhook.arrived >= 1, timeout=15)
     first.kill()  # SIGKILL mid-send
-    db = tmp_path / "state" / "dtn-monitor.sqlite3"
+    db = state_db
     store = Store(db)
     assert store.integrity_ok()
     [row] = store.deliveries()
     assert row.status in ("pending", "failed")  # not marked sent: the send never completed for us
     store.close()
     webhook.hold = 0.0
-    second = DaemonProcess(tmp_path, config, channels, env=env).start()
+    second = DaemonProcess(tmp_path, config, channels, env=env, db=state_db).start()
     try:
         assert second.wait_for(lambda: Store(db).deliveries()[0].status == "sent", timeout=30)
     finally:

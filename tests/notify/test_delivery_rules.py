@@ -24,8 +24,8 @@ from monitor.store import Store
 from tests.support.fixture_server import WebhookReceiver
 
 
-def store_with(tmp_path: Path, clock: ManualClock, channels: list[str], n: int = 1) -> Store:
-    store = Store(tmp_path / "state.sqlite3", clock=clock)
+def store_with(db: Path | str, clock: ManualClock, channels: list[str], n: int = 1) -> Store:
+    store = Store(db, clock=clock)
     with store.transaction():
         for i in range(n):
             store.insert_event(f"edition:dtn-{70 + i}", "new_edition",
@@ -34,12 +34,12 @@ def store_with(tmp_path: Path, clock: ManualClock, channels: list[str], n: int =
     return store
 
 
-def test_a_hanging_channel_never_makes_another_process_repeat_a_healthy_one(tmp_path: Path, webhook: WebhookReceiver) -> None:
+def test_a_hanging_channel_never_makes_another_process_repeat_a_healthy_one(state_db: Path | str, tmp_path: Path, webhook: WebhookReceiver) -> None:
     clock = ManualClock(datetime.now(UTC))
     channels = Channels((Channel("a-slow", "json://127.0.0.1:9/never"), Channel("b-hook", f"json://127.0.0.1:{webhook.port}/a")),
                         DeliveryPolicy())
-    store_a = store_with(tmp_path, clock, ["a-slow", "b-hook"])
-    store_b = Store(tmp_path / "state.sqlite3", clock=clock)
+    store_a = store_with(state_db, clock, ["a-slow", "b-hook"])
+    store_b = Store(state_db, clock=clock)
     second = Dispatcher(store_b, channels, clock=clock, owner="host:2:bbbb")
 
     async def send(url: str, message: Message) -> tuple[bool, str | None]:
@@ -63,9 +63,9 @@ def test_a_hanging_channel_never_makes_another_process_repeat_a_healthy_one(tmp_
     assert statuses == {"a-slow": "failed", "b-hook": "sent"}
 
 
-def test_a_sender_whose_lease_ran_out_does_not_send(tmp_path: Path) -> None:
+def test_a_sender_whose_lease_ran_out_does_not_send(state_db: Path | str, tmp_path: Path) -> None:
     clock = ManualClock(datetime.now(UTC))
-    store = store_with(tmp_path, clock, ["hook"])
+    store = store_with(state_db, clock, ["hook"])
     [row] = store.deliveries()
     assert store.claim_ids([row.id], clock.time(), 180, "host:1:aaaa") == [row.id]
     clock.advance(200)  # the first owner stalled past its lease; another takes the row over
@@ -75,7 +75,7 @@ def test_a_sender_whose_lease_ran_out_does_not_send(tmp_path: Path) -> None:
     assert store.mark_sent(row.id, "host:2:bbbb")
 
 
-def test_a_broken_template_fails_only_its_own_channel(
+def test_a_broken_template_fails_only_its_own_channel(state_db: Path | str,
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, webhook: WebhookReceiver
 ) -> None:
     templates = tmp_path / "templates"
@@ -86,7 +86,7 @@ def test_a_broken_template_fails_only_its_own_channel(
     channels = Channels((Channel("dutch", f"json://127.0.0.1:{webhook.port}/nl", language="nl"),
                          Channel("english", f"json://127.0.0.1:{webhook.port}/en", language="en")),
                         DeliveryPolicy(max_age=3600))
-    store = store_with(tmp_path, clock, ["dutch", "english"])
+    store = store_with(state_db, clock, ["dutch", "english"])
     dispatcher = Dispatcher(store, channels, clock=clock)
     results = asyncio.run(dispatcher.dispatch_due())
     assert {r.channel: r.ok for r in results} == {"dutch": False, "english": True}
@@ -113,10 +113,10 @@ def test_validate_checks_every_template(tmp_path: Path) -> None:
     assert "new_edition.txt" not in out.stderr
 
 
-def test_a_digest_over_the_length_limit_is_split_and_every_event_arrives(tmp_path: Path) -> None:
+def test_a_digest_over_the_length_limit_is_split_and_every_event_arrives(state_db: Path | str, tmp_path: Path) -> None:
     clock = ManualClock(datetime.now(UTC))
     channels = Channels((Channel("discord", "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js"),), DeliveryPolicy())
-    store = store_with(tmp_path, clock, ["discord"], n=25)
+    store = store_with(state_db, clock, ["discord"], n=25)
     sent: list[Message] = []
 
     async def send(url: str, message: Message) -> tuple[bool, str | None]:
@@ -140,10 +140,10 @@ def test_one_event_longer_than_the_limit_keeps_its_key() -> None:
     assert len(message.body) <= LIMITS["discord"] and message.body.endswith("Kenmerk: level:4-5:2026-12-09:7")
 
 
-def test_retry_gives_a_dead_delivery_its_whole_budget_again(tmp_path: Path) -> None:
+def test_retry_gives_a_dead_delivery_its_whole_budget_again(state_db: Path | str, tmp_path: Path) -> None:
     clock = ManualClock(datetime.now(UTC))
     channels = Channels((Channel("down", "json://127.0.0.1:9/x"),), DeliveryPolicy(retry_base=60, max_age=3600))
-    store = store_with(tmp_path, clock, ["down"])
+    store = store_with(state_db, clock, ["down"])
 
     async def refuse(url: str, message: Message) -> tuple[bool, str | None]:
         return False, "connection refused"
@@ -161,9 +161,9 @@ def test_retry_gives_a_dead_delivery_its_whole_budget_again(tmp_path: Path) -> N
     assert store.deliveries()[0].status == "failed"  # still within the renewed max_age
 
 
-def test_channels_without_a_language_follow_the_monitor_language(tmp_path: Path, webhook: WebhookReceiver) -> None:
+def test_channels_without_a_language_follow_the_monitor_language(state_db: Path | str, tmp_path: Path, webhook: WebhookReceiver) -> None:
     clock = ManualClock(datetime.now(UTC))
     channels = Channels((Channel("hook", f"json://127.0.0.1:{webhook.port}/a"),), DeliveryPolicy())
-    store = store_with(tmp_path, clock, ["hook"])
+    store = store_with(state_db, clock, ["hook"])
     asyncio.run(Dispatcher(store, channels, clock=clock, default_language="en").dispatch_due())
     assert json.loads(webhook.bodies[0])["title"].startswith("New Terrorist Threat Assessment Netherlands")

@@ -20,13 +20,14 @@ def free_port() -> int:
 
 
 class DaemonProcess:
-    def __init__(self, workdir: Path, config: Path, channels: Path, *, env: dict[str, str] | None = None):
+    def __init__(self, workdir: Path, config: Path, channels: Path, *, env: dict[str, str] | None = None,
+                 db: Path | str | None = None):
         self.port = free_port()
         self.workdir = workdir
         self.log = workdir / "daemon.log"
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("DTN_")}
         full_env.update({
-            "DTN_MONITOR_DB": str(workdir / "state" / "dtn-monitor.sqlite3"),
+            "DTN_MONITOR_DB": str(db if db is not None else workdir / "state" / "dtn-monitor.sqlite3"),
             "DTN_MONITOR_HTTP_HOST": "127.0.0.1",
             "DTN_MONITOR_HTTP_PORT": str(self.port),
             **(env or {}),
