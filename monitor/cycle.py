@@ -121,8 +121,18 @@ async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool 
             return SourceOutcome(source.id, ok=True, skipped=True, note="being checked by another replica")
         try:
             return await _check(runtime, source, dry_run)
+        except StateError as exc:  # the database went away before the check could start or finish
+            return await _state_lost(runtime, source.id, exc)
         finally:
             store.release_source_lock(source.id)
+
+
+async def _state_lost(runtime: Runtime, source_id: str, exc: StateError) -> SourceOutcome:
+    """Nothing was written; the next check repeats this one. Said once per episode, not once per check."""
+    (log.debug if runtime.state_error else log.error)(
+        "source %s: state not written (%s); the check will be repeated", source_id, exc)
+    await runtime.state_failed(str(exc))
+    return SourceOutcome(source_id, ok=False, error=f"state not writable: {exc}")
 
 
 def _checked_elsewhere(runtime: Runtime, source_id: str, within: float) -> str | None:
@@ -242,9 +252,9 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
     except _DryRun:
         pass
     except StateError as exc:
-        log.error("source %s: state not written (%s); the check will be repeated", source.id, exc)
-        await runtime.state_failed(str(exc))
-        return SourceOutcome(source.id, ok=False, error=f"state not writable: {exc}", result=result, duration=duration)
+        lost = await _state_lost(runtime, source.id, exc)
+        lost.result, lost.duration = result, duration
+        return lost
     else:
         if not dry_run:
             runtime.state_ok()

@@ -31,6 +31,7 @@ from monitor.cycle import CycleReport, SourceOutcome, check_source, run_check
 from monitor.decide import Followup
 from monitor.planner import FollowupPlanner
 from monitor.runtime import Runtime
+from monitor.store import StateError
 from monitor.web import create_app
 
 log = logging.getLogger("dtn_monitor.daemon")
@@ -126,8 +127,13 @@ class Daemon:
             return
         try:
             await self._tracked(self.runtime.dispatcher.dispatch_due())
+        except StateError as exc:  # said once per episode …
+            await self.runtime.state_failed(str(exc))
         except Exception:
             log.exception("outbox dispatch failed; will retry")
+        else:  # … and its end once, as soon as a real write works again (not an interval later)
+            if self.runtime.state_error is not None and self.runtime.store.writable():
+                self.runtime.state_ok()
 
     async def check_now(self, source_ids: list[str] | None = None) -> CycleReport:
         report: CycleReport = await self._tracked(run_check(self.runtime, source_ids))  # type: ignore[assignment]

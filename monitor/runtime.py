@@ -75,6 +75,12 @@ class Runtime:
         config = load_config(config_path)
         channels = load_channels(notifiers, verify_urls=verify_urls)
         store = Store(database or state_target())
+        if os.environ.get("DTN_MONITOR_REPLICA") and store.dialect == "sqlite":
+            store.close()
+            raise StateError(
+                f"DTN_MONITOR_REPLICA={os.environ['DTN_MONITOR_REPLICA']} names a replica, but the state is the SQLite "
+                f"file {store.label}: replicas must share one PostgreSQL database (DTN_MONITOR_DB=postgresql://…), "
+                "or each would alert on its own; unset DTN_MONITOR_REPLICA for a single daemon")
         if load_history:
             from monitor.history import ensure_history
 
@@ -95,9 +101,10 @@ class Runtime:
         first = self.state_error is None
         self.state_error = error
         self.metrics.state_writable.set(0)
-        log.error("state database %s not writable: %s; events found now are not stored", self.store.label, error)
         if not first:
+            log.debug("state database %s still not writable: %s", self.store.label, error)
             return
+        log.error("state database %s not writable: %s; events found now are not stored", self.store.label, error)
         now = iso(self.clock.now())
         event = EventRow(0, f"state-unwritable:{now}", "state_unwritable", now,
                          {"path": self.store.label, "error": error[:200]})

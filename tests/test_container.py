@@ -79,6 +79,39 @@ def test_compose_file() -> None:
     assert not any(str(v).strip() and "change-me" in str(v) for v in svc["environment"].values())
 
 
+def test_compose_ha_profile_is_two_named_replicas_on_one_postgres_and_never_beside_the_single_daemon() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    single = services["dtn-monitor"]
+    replicas = {n: s for n, s in services.items() if "DTN_MONITOR_REPLICA" in s.get("environment", {})}
+    assert sorted(s["environment"]["DTN_MONITOR_REPLICA"] for s in replicas.values()) == ["a", "b"]
+    assert single["profiles"] == ["single"] and services["postgres"]["profiles"] == ["ha"]
+    assert all(s["profiles"] == ["ha"] for s in replicas.values())
+    for replica in replicas.values():
+        env = replica["environment"]
+        # the password stays a placeholder the daemon fills ("$$" is compose's escape for "$")
+        assert env["DTN_MONITOR_DB"] == "postgresql://dtn:$${PGPASSWORD}@postgres:5432/dtn"
+        assert set(single["environment"]) - {"DTN_MONITOR_DB"} <= set(env)  # every setting reaches every replica
+        assert replica["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert not any(v.startswith("dtn-state:") for v in replica["volumes"])  # no private SQLite state
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+    ports = [p for s in (*replicas.values(),) for p in s["ports"]]
+    assert len(set(ports)) == len(ports)
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert "COMPOSE_PROFILES=single" in example and "PGPASSWORD=" in example
+
+
+def test_a_replica_name_on_a_sqlite_state_is_refused(tmp_path: Path) -> None:
+    """Two 'replicas' on two SQLite files would each alert on their own: a replica needs the shared database."""
+    env = {"PATH": "/usr/bin:/bin", "DTN_MONITOR_REPLICA": "b", "DTN_MONITOR_DB": str(tmp_path / "s.sqlite3"),
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "monitor", "--config", str(ROOT / "sources.toml"), "--notifiers",
+                           str(ROOT / "notifiers" / "channels.toml"), "check", "--dry-run"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "replicas must share one PostgreSQL database" in done.stderr
+
+
 def test_build_context_leaves_out_virtualenvs_secrets_and_state() -> None:
     ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#")}

@@ -70,15 +70,19 @@ async def deliver(
 
 
 def sender_id() -> str:
-    """This process as a lease owner: host, pid and a nonce (a restarted container may reuse its pid)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
+    """This process as a lease owner: host (and replica name), pid and a nonce (a restarted container may reuse its
+    pid). Replicas with different names count as different hosts: only a replica's own next life frees its leases
+    at once; another replica waits for the lease to end, since it cannot know whether a send is still under way."""
+    host = socket.gethostname().replace(":", "_")
+    replica = os.environ.get("DTN_MONITOR_REPLICA", "").replace(":", "_")
+    return f"{host}/{replica}:{os.getpid()}:{os.urandom(4).hex()}" if replica else f"{host}:{os.getpid()}:{os.urandom(4).hex()}"
 
 
 def owner_is_gone(owner: str) -> bool:
     """True only when `owner` ran on this host and its process is certainly not running any more."""
     host, _, rest = owner.partition(":")
     pid_text, _, nonce = rest.partition(":")
-    if host != socket.gethostname() or not pid_text.isdigit() or not nonce:
+    if host != sender_id().partition(":")[0] or not pid_text.isdigit() or not nonce:
         return False
     pid = int(pid_text)
     if pid == os.getpid():
@@ -109,11 +113,13 @@ class Dispatcher:
         self.default_language = default_language
         self.send = send
         self._lock = asyncio.Lock()
+        self._unmarked: dict[int, str] = {}  # sent, but the database was unreachable to record it: id → channel
 
     async def dispatch_due(self, now: float | None = None) -> list[SendResult]:
         """Send everything due now (`now` lets a caller step over backoff). One dispatch at a time."""
         async with self._lock:
             at = now if now is not None else self.clock.time()
+            self._record_unmarked()
             self._release_orphans(at)
             results: list[SendResult] = []
             for name in self.store.due_channels(at):
@@ -163,15 +169,26 @@ class Dispatcher:
         if len(self.store.still_own([r.id for r in rows], self.owner, self._now(pinned))) < len(rows):
             return SendResult(name, False, "lease lost before sending; left to its new owner", list(message.keys))
         ok, error = await self.send(url, message)
-        for r in rows:
-            if ok:
-                if self.store.mark_sent(r.id, self.owner):
-                    self._count("sent")
-            else:
-                self._fail(r, error or "send failed", self._now(pinned))
         if ok:
             log.info("delivered %d event(s) to channel %s: %s", len(rows), name, ", ".join(message.keys))
+            self._unmarked.update((r.id, name) for r in rows)
+            self._record_unmarked()
+        else:
+            for r in rows:
+                self._fail(r, error or "send failed", self._now(pinned))
         return SendResult(name, ok, error, list(message.keys))
+
+    def _record_unmarked(self) -> None:
+        """Mark what was sent as sent. A database that cannot be reached keeps the marks here (our leases keep
+        the rows from everyone else) and they are written first thing in the next round: a send is never repeated
+        for a database outage shorter than the lease. Raises StateError while the database is away."""
+        for delivery_id in sorted(self._unmarked):
+            if self.store.mark_sent(delivery_id, self.owner):
+                self._count("sent")
+            else:
+                log.warning("delivery %d to %s was sent, but another sender holds it now", delivery_id,
+                            self._unmarked[delivery_id])
+            del self._unmarked[delivery_id]
 
     def _release_orphans(self, now: float) -> None:
         """Leases of a sender on this host that is gone (killed mid-send) are freed at once, not at expiry."""

@@ -174,15 +174,25 @@ class SQLiteDatabase(Database):
 _PLACEHOLDER = re.compile(r"\?")
 
 
+# The driver is synchronous: a server that stops answering must fail a statement within seconds, not hang the
+# daemon until TCP gives up (minutes). The server, too, drops a cut-off replica's session (and so its locks) soon.
+_CONNECTION_LIMITS: dict[str, Any] = {
+    "connect_timeout": 5,
+    "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+    "tcp_user_timeout": 15000,  # ms: unacknowledged data (a cut network) fails the connection
+    "options": "-c statement_timeout=30s -c idle_in_transaction_session_timeout=60s "
+               "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3",
+}
+
+
 class PostgresDatabase(Database):
     """A PostgreSQL database shared by every replica (psycopg 3, autocommit outside transactions)."""
 
     dialect = "postgres"
 
-    def __init__(self, url: str, *, timeout: float = 10.0):
+    def __init__(self, url: str):
         super().__init__(url)
         self.label = _mask_dsn(url)
-        self.timeout = timeout
         self.conn: Any = None
         self._in_tx = False
         self._connect()
@@ -193,8 +203,8 @@ class PostgresDatabase(Database):
 
         try:
             self.conn = psycopg.connect(
-                self.target, autocommit=True, row_factory=dict_row, connect_timeout=int(self.timeout),
-                application_name=application_name(),
+                self.target, autocommit=True, row_factory=dict_row, application_name=application_name(),
+                **_CONNECTION_LIMITS,
             )
         except psycopg.Error as exc:
             raise StateError(f"cannot connect to {self.label}: {str(exc).strip()}") from exc
