@@ -56,6 +56,7 @@ def main() -> int:
     seconds = time.monotonic() - started
     lat = sorted(x for v in verdicts for x in v.latencies)  # type: ignore[attr-defined]
     lat_level = sorted(x for v in verdicts for x in v.level_latencies)  # type: ignore[attr-defined]
+    lat_arrival = sorted(x for v in verdicts for x in v.arrival_latencies)  # type: ignore[attr-defined]
     total = {name: sum(getattr(v, name) for v in verdicts) for name in
              ("editions", "changes", "events", "expected", "sent", "repeats_after_kill", "ops_expected", "lost", "kills",
               "manual_checks", "checks")}
@@ -69,17 +70,18 @@ def main() -> int:
     print()
     print("| timelines | editions | level changes | events | alerts expected | alerts sent | false | missed "
           "| repeated | repeats after a kill | ops expected | ops false | ops missed | lost "
-          "| first sighting → alert, median | max |")
+          "| first sighting → alert decided, median | max |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(f"| {len(verdicts)} | {total['editions']} | {total['changes']} | {total['events']} | {total['expected']} "
           f"| {total['sent']} | {false} | {missed} | {repeated} | {total['repeats_after_kill']} | {total['ops_expected']} "
           f"| {ops_false} | {ops_missed} | {total['lost']} "
           f"| {_minutes(statistics.median(lat)) if lat else '-'} | {_minutes(lat[-1]) if lat else '-'} |")
     print()
-    for label, values in (("every alert", lat), ("level changes", lat_level)):
+    for label, values in (("alert decided, every alert", lat), ("alert decided, level changes", lat_level),
+                          ("alert arrived, no channel outage in between", lat_arrival)):
         if values:
             q = statistics.quantiles(values, n=10) if len(values) >= 2 else [values[0]] * 9
-            print(f"first sighting → alert, {label}: median {_minutes(statistics.median(values))}, "
+            print(f"first sighting → {label}: median {_minutes(statistics.median(values))}, "
                   f"90th percentile {_minutes(q[8])}, max {_minutes(values[-1])} (n = {len(values)})")
     bad = [v for v in verdicts if v.problems]  # type: ignore[attr-defined]
     for v in bad[:10]:

@@ -98,10 +98,11 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
 
 
 async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool = False,
-                       fresh_within: float | None = None) -> SourceOutcome:
+                       fresh_within: float | None = None, asked: bool = False) -> SourceOutcome:
     """One check of one source. Several replicas on one database check a source one at a time (a lock that
     goes with a dead replica's connection); `fresh_within` (scheduled checks) also skips a source another
-    replica checked that recently, so two replicas do not both fetch it every interval."""
+    replica checked that recently, so two replicas do not both fetch it every interval; `asked` (a check a
+    decision asked for, kept in the state) skips one that another process has carried out since."""
     lock = runtime.source_locks.setdefault(source.id, asyncio.Lock())
     if lock.locked():
         log.info("source %s: a check is already running; skipped", source.id)
@@ -112,6 +113,8 @@ async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool 
             by = _checked_elsewhere(runtime, source.id, fresh_within)
             if by:
                 return SourceOutcome(source.id, ok=True, skipped=True, note=f"checked by {by} moments ago")
+        if asked and not _still_asked(runtime, source.id):
+            return SourceOutcome(source.id, ok=True, skipped=True, note="the check asked for was done by another process")
         try:
             locked = store.try_source_lock(source.id)
         except StateError:
@@ -133,6 +136,15 @@ async def _state_lost(runtime: Runtime, source_id: str, exc: StateError) -> Sour
         "source %s: state not written (%s); the check will be repeated", source_id, exc)
     await runtime.state_failed(str(exc))
     return SourceOutcome(source_id, ok=False, error=f"state not writable: {exc}")
+
+
+def _still_asked(runtime: Runtime, source_id: str) -> bool:
+    """Is a check of this source still asked for (none has begun since the request)?"""
+    try:
+        at = runtime.store.source_row(source_id)["recheck_at"]
+    except StateError:
+        return True
+    return at is not None and float(at) <= runtime.clock.time() + 2.0
 
 
 def _checked_elsewhere(runtime: Runtime, source_id: str, within: float) -> str | None:
@@ -209,6 +221,7 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
         first_check=not row["baseline_done"],
     )
     started = time.monotonic()
+    began = runtime.clock.time()
     result: SourceResult | None = None
     error: str | None = None
     try:
@@ -226,6 +239,7 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
             store.record_unchanged(source.id, not_modified=ctx.not_modified, nbytes=ctx.bytes,
                                    duration_ms=round(duration * 1000), reading=bool(result.levels),
                                    checked_by=runtime.replica)
+            store.recheck_done(source.id, began)
         except StateError:
             pass  # the full path below reports it
         else:
@@ -247,6 +261,9 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
                 decisions = differ.failure(source, error or "unknown error")
             store.update_source(source.id, last_duration_ms=round(duration * 1000), checked_by=runtime.replica)
             store.bump_source(source.id, not_modified=ctx.not_modified, bytes=ctx.bytes)
+            store.recheck_done(source.id, began)
+            for f in decisions.followups:  # kept in the state: whichever process runs next carries them out
+                store.request_recheck(f.source_id, began + f.delay)
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -39,7 +39,6 @@ log = logging.getLogger("dtn_monitor.daemon")
 DISPATCH_INTERVAL = 5.0  # seconds between outbox sweeps for retries (new events wake it at once)
 TRIM_INTERVAL = 60.0
 STOP_GRACE = 5.0
-FOLLOWUP_FRESH = 10.0  # a follow-up check skips a source another replica read this recently
 
 
 class _Server(uvicorn.Server):
@@ -75,13 +74,14 @@ class Daemon:
         finally:
             self._tasks.discard(task)
 
-    async def _source_job(self, source: SourceConfig, fresh_within: float | None = None) -> None:
+    async def _source_job(self, source: SourceConfig, asked: bool = False) -> None:
+        """A scheduled check (skipped when another replica checked the source within half its interval), or one
+        asked for by a decision (skipped when another process has done it since)."""
         if self.stop_event.is_set():
             return
-        # a scheduled check skips a source another replica checked within half its interval
-        within = source.interval / 2 if fresh_within is None else fresh_within
         outcome: SourceOutcome = await self._tracked(  # type: ignore[assignment]
-            check_source(self.runtime, source, fresh_within=within))
+            check_source(self.runtime, source, asked=True) if asked else
+            check_source(self.runtime, source, fresh_within=source.interval / 2))
         self.planner.done(source.id, datetime.now(UTC))
         self._after([outcome])
 
@@ -104,7 +104,7 @@ class Daemon:
             return
         log.info("source %s: extra check %s (%s)", source.id,
                  "now" if followup.delay == 0 else f"in {followup.delay:.0f}s", followup.reason)
-        self.scheduler.add_job(self._source_job, DateTrigger(run_date=when), args=[source, FOLLOWUP_FRESH],
+        self.scheduler.add_job(self._source_job, DateTrigger(run_date=when), args=[source, True],
                                id=f"followup:{source.id}",
                                replace_existing=True, misfire_grace_time=300)
 
@@ -117,10 +117,22 @@ class Daemon:
             self._outbox_wake.clear()
             if self.stop_event.is_set():
                 break
+            self._stored_rechecks()
             await self._dispatch()
             if time.monotonic() - last_trim > TRIM_INTERVAL:
                 _trim_heap()
                 last_trim = time.monotonic()
+
+    def _stored_rechecks(self) -> None:
+        """Confirmation checks asked for by any process — a `dtn-monitor check` beside us, another replica, our own
+        previous life — are carried out here too (the planner drops those already planned)."""
+        now = self.runtime.clock.time()
+        try:
+            due = self.runtime.store.rechecks_due(now + DISPATCH_INTERVAL)
+        except StateError:
+            return  # said by the checks and the outbox
+        for source_id, at in due:
+            self._follow_up(Followup(source_id, max(0.0, at - now), "asked for by an earlier check"))
 
     async def _dispatch(self) -> None:
         if self.stop_event.is_set():

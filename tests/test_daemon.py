@@ -175,3 +175,41 @@ def test_a_change_seen_once_is_confirmed_by_a_quick_recheck_not_an_interval_late
         assert json.loads(webhook.bodies[0])["title"] == "Dreigingsniveau verhoogd: 4 → 5 (kritiek)"
     finally:
         assert d.stop() == 0
+
+
+def test_a_change_first_seen_by_a_cli_check_beside_the_daemon_is_confirmed_by_the_daemon_soon(
+    state_db: Path | str, tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver
+) -> None:
+    """A user hears the news and runs `dtn-monitor check`: it sees the new level once (not enough); the
+    confirmation it asks for is kept in the state, so the daemon re-checks within seconds, not an hour later."""
+    import subprocess
+    import sys
+
+    server.set("/dtn", nctv_topic(4, OLD))
+    config = write_config(tmp_path, f"""
+        [[source]]
+        id = "nctv-dtn"
+        kind = "nctv"
+        url = "{server.url('/dtn')}"
+        interval = "1h"
+        jitter = "0s"
+        """, monitor='[monitor]\nhost_min_gap = "0s"\nrecheck_after = "3s"\n')
+    channels = write_channels(tmp_path, f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{webhook.port}/a"\n')
+    d = DaemonProcess(tmp_path, config, channels, db=state_db).start()
+    try:
+        assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
+        before = server.count("/dtn")
+        server.set("/dtn", nctv_topic(5, OLD))  # no "van 4 naar 5": one reading is not enough
+        cli = subprocess.run([sys.executable, "-m", "monitor", "--config", str(config), "--notifiers", str(channels),
+                              "check", "--json"], cwd=tmp_path, env=d.env, capture_output=True, text=True, timeout=60)
+        assert cli.returncode == 0, cli.stderr
+        assert json.loads(cli.stdout)["events"] == []
+        seen = time.monotonic()
+        assert d.wait_for(lambda: len(webhook.bodies) == 1, timeout=30)
+        assert time.monotonic() - seen < 20  # seconds after the CLI's sighting, not the 1 h interval
+        assert server.count("/dtn") >= before + 2  # the CLI's check, then the daemon's confirmation
+        assert json.loads(webhook.bodies[0])["title"] == "Dreigingsniveau verhoogd: 4 → 5 (kritiek)"
+        time.sleep(2)
+        assert len(webhook.bodies) == 1
+    finally:
+        assert d.stop() == 0

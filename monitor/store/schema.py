@@ -101,6 +101,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE sources ADD COLUMN observed_from INTEGER
     """,
+    # 5: a confirmation check asked for by a decision, kept in the state: a `dtn-monitor check` beside the daemon,
+    #    another replica or a restarted daemon carries it out, not only the process that asked
+    """
+    ALTER TABLE sources ADD COLUMN recheck_at {real}
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

@@ -10,7 +10,7 @@ _SOURCE_COLUMNS = {
     "last_check", "last_success", "last_result", "last_error", "last_error_at", "consecutive_failures",
     "failing_since", "shape_misses", "degraded_since", "degraded_reason", "baseline_done", "facts_seen_ever",
     "last_facts", "observed_level", "observed_streak", "observed_since", "observed_at", "observed_stale", "lag_reported_for",
-    "checks", "failures", "not_modified", "bytes", "last_duration_ms", "checked_by", "failed_since", "observed_from",
+    "checks", "failures", "not_modified", "bytes", "last_duration_ms", "checked_by", "failed_since", "observed_from", "recheck_at",
 }
 
 
@@ -70,6 +70,22 @@ class SourceRows:
             self.db.execute("SELECT pg_advisory_unlock(?, ?)", (SOURCE_LOCKS, _key(source_id)))
         except StateError:
             pass  # a lost connection took the lock with it
+
+    def request_recheck(self, source_id: str, at: float) -> None:
+        """Ask for a check of `source_id` at `at` (epoch seconds); an earlier request stands."""
+        self.db.execute("INSERT INTO sources(id) VALUES (?) ON CONFLICT (id) DO NOTHING", (source_id,))
+        self.db.execute("UPDATE sources SET recheck_at = ? WHERE id = ? AND (recheck_at IS NULL OR recheck_at > ?)",
+                        (at, source_id, at))
+
+    def rechecks_due(self, until: float) -> list[tuple[str, float]]:
+        """The checks asked for by `until` (epoch seconds), earliest first."""
+        rows = self.db.all("SELECT id, recheck_at FROM sources WHERE recheck_at IS NOT NULL AND recheck_at <= ? "
+                           "ORDER BY recheck_at", (until,))
+        return [(str(r["id"]), float(r["recheck_at"])) for r in rows]
+
+    def recheck_done(self, source_id: str, started: float) -> None:
+        """A check that began at `started` fulfils every request for that moment or before."""
+        self.db.execute("UPDATE sources SET recheck_at = NULL WHERE id = ? AND recheck_at <= ?", (source_id, started))
 
     def sources_showing(self, level: int) -> list[Row]:
         """The sources whose current run shows `level` and is not stale (the candidates to agree on a change)."""

@@ -26,6 +26,7 @@ from typing import Any
 from monitor.clock import ManualClock
 from monitor.config import load_config
 from monitor.cycle import SourceOutcome, check_source, run_check
+from monitor.decide import Followup
 from monitor.history import ensure_history
 from monitor.notify.channels import load_channels
 from monitor.notify.messages import Message
@@ -84,6 +85,7 @@ class Sim:
     records: list[CheckRecord] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     outages: list[Window] = field(default_factory=list)
+    outage_history: list[Window] = field(default_factory=list)  # every channel outage of the run (the oracle's)
     kill_next: str | None = None
     kills: dict[str, int] = field(default_factory=lambda: {"check": 0, "send": 0})
     manual_checks: int = 0
@@ -224,6 +226,7 @@ class Sim:
     def run_until(self, end: datetime, *, manual: bool = False) -> None:
         """Walk simulated time to `end`: every due check and outbox sweep in order; a crash restarts the daemon."""
         while True:
+            self._stored_rechecks()
             source_id, when = min([*self.due.items(), *self.followups.items()], key=lambda kv: kv[1])
             if when > end and self.next_dispatch > end:
                 break
@@ -248,6 +251,16 @@ class Sim:
         for server in self.servers.values():
             if len(server.requests) > 10_000:
                 server.clear()
+
+    def _stored_rechecks(self) -> None:
+        """As the daemon's outbox loop does every few seconds: plan the checks asked for in the state (by a
+        `dtn-monitor check` beside it, or by its own previous life)."""
+        now = self.clock.now()
+        for source_id, at in self.runtime.store.rechecks_due(float("inf")):
+            f = Followup(source_id, max(0.0, at - now.timestamp()), "asked for by an earlier check")
+            when = self.planner.plan(f, now)
+            if when is not None:
+                self.followups[source_id] = min(when, self.followups.get(source_id, when))
 
     def _step(self, coro: Any) -> None:
         try:

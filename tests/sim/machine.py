@@ -94,7 +94,9 @@ class Timeline(RuleBasedStateMachine):
 
     @rule(hours=st.floats(0.25, 10))
     def channel_outage(self, hours: float) -> None:
-        self.sim.outages.append(Window(self._now(), self._now() + timedelta(hours=hours)))
+        window = Window(self._now(), self._now() + timedelta(hours=hours))
+        self.sim.outages.append(window)
+        self.sim.outage_history.append(window)
 
     def teardown(self) -> None:
         sim = getattr(self, "sim", None)
