@@ -14,7 +14,9 @@ For each N and kind, each repetition runs, in turn and on the same page versions
   cold       a fresh state: every page downloaded and parsed
   unchanged  the same pages again (conditional requests: 304s)
   changed    10% of the pages changed (gen_pages.py mutate)
-Both run byte-compiled, as installed (PYTHONDONTWRITEBYTECODE is cleared for both).
+Both run as a user installs them, each in its own virtualenv under bench/out/ (never committed):
+urlwatch from PyPI, dtn-monitor as a wheel of this working tree (`pip install .`, not the editable
+development install), byte-compiled (PYTHONDONTWRITEBYTECODE is cleared for both).
 Each cell is the wall and CPU time of the whole process (spawn to exit; CPU from getrusage of the
 child). The ratio is taken pair by pair (ours and urlwatch of the same repetition and cycle) and
 the median of the pairs is printed with its spread. Which tool runs first alternates per repetition.
@@ -22,7 +24,6 @@ the median of the pairs is printed with its spread. Which tool runs first altern
 Also measured: start-up (process spawn to the first request the servers see), CPU per parsed page
 of each adapter (in process, the page from memory: adapter + extractor, no network), and the
 daemon's RSS at 500 sources, idle after its first cycle, sampled over a soak.
-urlwatch is installed from PyPI into bench/out/urlwatch-venv (never committed).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ BENCH = ROOT / "bench"
 OUT = BENCH / "out" / "perf"
 SERVERS = 8
 URLWATCH_VENV = BENCH / "out" / "urlwatch-venv"
+OURS_VENV = BENCH / "out" / "dtn-venv"  # dtn-monitor as a user installs it (pip install ., not editable)
+OURS = OURS_VENV / "bin" / "dtn-monitor"
 
 
 def free_port() -> int:
@@ -147,7 +150,7 @@ class Ours:
         shutil.rmtree(self.work / "state", ignore_errors=True)
 
     def run(self) -> dict[str, float]:
-        return _timed([sys.executable, "-m", "monitor", "check"], self.env, self.work)
+        return _timed([str(OURS), "check"], self.env, self.work)
 
 
 class Urlwatch:
@@ -176,6 +179,17 @@ class Urlwatch:
     def run(self) -> dict[str, float]:
         return _timed([str(self.exe), "--urls", str(self.work / "urls.yaml"), "--config", str(self.work / "urlwatch.yaml"),
                        "--cache", str(self.work / "cache.db")], self.env, self.work)
+
+
+def ensure_ours() -> None:
+    """Install this working tree into its own virtualenv as a user would (a wheel, byte-compiled), like urlwatch:
+    an editable install's import hook alone costs tens of milliseconds at every start."""
+    pip = str(OURS_VENV / "bin" / "pip")
+    if not (OURS_VENV / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(OURS_VENV)], check=True)
+        subprocess.run([pip, "install", "-q", str(ROOT)], check=True)
+    else:
+        subprocess.run([pip, "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)], check=True)
 
 
 def ensure_urlwatch() -> bool:
@@ -263,7 +277,7 @@ def daemon_rss(n: int = 500, soak: float = 60.0) -> dict[str, float]:
     ours = Ours(work / "ours", pages, "nctv")
     port = free_port()
     env = {**ours.env, "DTN_MONITOR_HTTP_PORT": str(port)}
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "run"], env=env, cwd=ours.work,
+    proc = subprocess.Popen([str(OURS), "run"], env=env, cwd=ours.work,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     samples: list[float] = []
     try:
@@ -328,8 +342,7 @@ def main() -> int:
     ap.add_argument("--soak", type=float, default=60.0, help="seconds of the daemon RSS soak")
     args = ap.parse_args()
     with_urlwatch = not args.no_urlwatch and ensure_urlwatch()
-    # both tools as installed: byte-compiled (pip compiles urlwatch at install; ours is compiled here)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "monitor")], check=True)
+    ensure_ours()  # both tools as installed from PyPI/a wheel, byte-compiled, each in its own virtualenv
     cells: list[dict[str, object]] = []
     for n in (int(s) for s in args.sizes.split(",")):
         for kind in args.kinds.split(","):

@@ -21,7 +21,7 @@ from tests.support.fixture_server import FixtureServer, WebhookReceiver
 from tests.support.postgres import postgres_missing, shared_server
 
 # These tests run twice, on SQLite and on a real PostgreSQL server (issue 17: one store, two backends).
-BOTH_BACKENDS = ("tests/decide/", "tests/notify/", "tests/sources/", "tests/test_daemon.py", "tests/ha/")
+BOTH_BACKENDS = ("tests/decide/", "tests/notify/", "tests/sources/", "tests/store/", "tests/test_daemon.py", "tests/ha/")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -53,6 +53,13 @@ def _mask_token(seg: str) -> str:
     return seg
 
 
+def _unquoted(value: str) -> str:
+    """KEY="a b" or KEY='a b' as in an env file; a quote that only ends a value (p@ss') is part of it."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
 def load_secrets() -> dict[str, str]:
     """Environment, plus KEY=VALUE lines of DTN_MONITOR_SECRETS_FILE (environment wins)."""
     secrets: dict[str, str] = {}
@@ -63,7 +70,7 @@ def load_secrets() -> dict[str, str]:
                 line = line.strip()
                 if line and not line.startswith("#") and "=" in line:
                     k, v = line.split("=", 1)
-                    secrets[k.strip()] = v.strip().strip("'\"")
+                    secrets[k.strip()] = _unquoted(v.strip())
         except OSError as exc:
             raise ConfigError([f"{path}: cannot read secrets file (DTN_MONITOR_SECRETS_FILE): {exc.strerror}"]) from None
     secrets.update(os.environ)

@@ -112,6 +112,17 @@ class PostgresServer:
         self.admin(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def password_role(self, name: str, password: str, database: str) -> None:
+        """A role that must give its password over TCP (scram-sha-256), owning `database`; other roles stay trusted."""
+        escaped = password.replace("'", "''")
+        self.admin(f"CREATE ROLE {name} LOGIN PASSWORD '{escaped}'")
+        self.admin(f'ALTER DATABASE "{database}" OWNER TO {name}')
+        self.admin(f'GRANT ALL ON SCHEMA public TO {name}')
+        hba = self.data / "pg_hba.conf"  # rewritten in place: it keeps its owner
+        hba.write_text(f"host all {name} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+        self._run("pg_ctl", "-D", str(self.data), "reload")
+        time.sleep(0.5)  # the postmaster rereads pg_hba.conf on SIGHUP
+
     def cut(self, application_name: str) -> int:
         """Terminate every connection of one client (a network cut seen from the server); returns how many."""
         import psycopg
