@@ -109,12 +109,6 @@ async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool 
         return SourceOutcome(source.id, ok=True, skipped=True, note="a check is already running")
     async with lock:
         store = runtime.store
-        if fresh_within is not None:
-            by = _checked_elsewhere(runtime, source.id, fresh_within)
-            if by:
-                return SourceOutcome(source.id, ok=True, skipped=True, note=f"checked by {by} moments ago")
-        if asked and not _still_asked(runtime, source.id):
-            return SourceOutcome(source.id, ok=True, skipped=True, note="the check asked for was done by another process")
         try:
             locked = store.try_source_lock(source.id)
         except StateError:
@@ -122,7 +116,12 @@ async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool 
         if not locked:
             log.info("source %s: being checked by another replica; skipped", source.id)
             return SourceOutcome(source.id, ok=True, skipped=True, note="being checked by another replica")
-        try:
+        try:  # decided under the lock: what another replica did is final by now
+            if fresh_within is not None and (by := _checked_elsewhere(runtime, source.id, fresh_within)):
+                return SourceOutcome(source.id, ok=True, skipped=True, note=f"read by {by} moments ago")
+            if asked and not _still_asked(runtime, source.id):
+                return SourceOutcome(source.id, ok=True, skipped=True,
+                                     note="the check asked for was done by another process")
             return await _check(runtime, source, dry_run)
         except StateError as exc:  # the database went away before the check could start or finish
             return await _state_lost(runtime, source.id, exc)
@@ -148,15 +147,16 @@ def _still_asked(runtime: Runtime, source_id: str) -> bool:
 
 
 def _checked_elsewhere(runtime: Runtime, source_id: str, within: float) -> str | None:
-    """The replica that checked this source less than `within` seconds ago, if it is not this one."""
+    """The replica that read this source successfully less than `within` seconds ago, if it is not this one.
+    A replica whose checks fail (it cannot reach the site) never makes a healthy one skip."""
     from monitor.clock import parse
 
     try:
         row = runtime.store.source_row(source_id)
     except StateError:
         return None
-    by, when = row["checked_by"], row["last_check"]
-    if not by or by == runtime.replica or not when:
+    by, when = row["checked_by"], row["last_success"]
+    if not by or by == runtime.replica or not when or row["last_check"] != when:
         return None
     return str(by) if (runtime.clock.now() - parse(when)).total_seconds() < within else None
 
@@ -261,7 +261,8 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
                 decisions = differ.failure(source, error or "unknown error")
             store.update_source(source.id, last_duration_ms=round(duration * 1000), checked_by=runtime.replica)
             store.bump_source(source.id, not_modified=ctx.not_modified, bytes=ctx.bytes)
-            store.recheck_done(source.id, began)
+            if result is not None:  # a failed fetch carries out no confirmation another process asked for
+                store.recheck_done(source.id, began)
             for f in decisions.followups:  # kept in the state: whichever process runs next carries them out
                 store.request_recheck(f.source_id, began + f.delay)
             if dry_run:

@@ -52,10 +52,9 @@ class Metrics:
             self.events.labels(kind=e.kind).inc()
 
     def render(self, store: Store, config: Config | None = None) -> bytes:
-        from monitor.runtime import replica_name
         from monitor.status import STATES, sources_info
 
-        self.replica.labels(replica=replica_name()).set(1)
+        self.replica.labels(replica=self.replica_name).set(1)
         self.checked_by.clear()
         for s in sources_info(store, config):  # every configured source has samples, also before its first success
             if s["checked_by"]:

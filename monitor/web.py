@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from monitor.config import ConfigError
 from monitor.status import status
+from monitor.store import StateError
 
 if TYPE_CHECKING:
     from monitor.daemon import Daemon
@@ -81,7 +82,12 @@ def create_app(daemon: Daemon) -> Starlette:
         base = str(request.base_url).rstrip("/")
         return Response(render_feed(runtime.store, base), media_type="application/atom+xml; charset=utf-8")
 
+    async def state_unavailable(request: Request, exc: Exception) -> Response:
+        """The database is away (an outage, a cut): say so with a 503, never a traceback per request."""
+        return JSONResponse({"error": f"state database unavailable: {exc}"}, status_code=503)
+
     return Starlette(
+        exception_handlers={StateError: state_unavailable},
         routes=[
             Route("/", page),
             Route("/healthz", healthz),

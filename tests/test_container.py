@@ -95,6 +95,8 @@ def test_compose_ha_profile_is_two_named_replicas_on_one_postgres_and_never_besi
         assert set(single["environment"]) - {"DTN_MONITOR_DB"} <= set(env)  # every setting reaches every replica
         assert replica["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert not any(v.startswith("dtn-state:") for v in replica["volumes"])  # no private SQLite state
+    # lease owners are host/replica: a fixed hostname lets a re-created replica free its own leases at once
+    assert sorted(s["hostname"] for s in replicas.values()) == ["replica-a", "replica-b"]
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
     ports = [p for s in (*replicas.values(),) for p in s["ports"]]
     assert len(set(ports)) == len(ports)

@@ -49,7 +49,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _print_report(report: Any, sent: list[Any]) -> None:
     for o in report.outcomes:
         if o.skipped:
-            print(f"{o.source_id}: skipped (a check is already running)")
+            print(f"{o.source_id}: skipped ({o.note or 'a check is already running'})")
             continue
         if not o.ok:
             print(f"{o.source_id}: FAILED: {o.error}")

@@ -63,6 +63,8 @@ def _check(urls: dict[str, str]) -> dict[str, Any]:
 
 
 def main() -> int:
+    if not _die_with_parent():
+        return 1
     logging.basicConfig(level=logging.CRITICAL)
     request = json.loads(sys.stdin.read())
     if request.get("op") == "check":
@@ -73,9 +75,10 @@ def main() -> int:
     return 0
 
 
-def _die_with_parent() -> None:
-    """In the child: be killed when the daemon dies (kill -9 included), so a dead replica sends nothing more and
-    its leases can be freed by its next life without a late duplicate (Linux; elsewhere a no-op)."""
+def _die_with_parent() -> bool:
+    """In the child, first thing: be killed when the daemon dies (kill -9 included), so a dead replica sends
+    nothing more and its next life can free its leases without a late duplicate (Linux; elsewhere a no-op).
+    False when the daemon is already gone (it died before this ran): then nothing is sent."""
     import ctypes
     import signal
 
@@ -83,6 +86,8 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    parent = os.environ.get("DTN_SENDER_PARENT")
+    return not parent or os.getppid() == int(parent)
 
 
 async def send(url: str, title: str, body: str, fmt: str, timeout: float = SEND_TIMEOUT) -> tuple[bool, str | None]:
@@ -91,7 +96,7 @@ async def send(url: str, title: str, body: str, fmt: str, timeout: float = SEND_
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "monitor.notify.sender",
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"}, preexec_fn=_die_with_parent,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", "DTN_SENDER_PARENT": str(os.getpid())},
     )
     try:
         out, err = await asyncio.wait_for(proc.communicate(payload), timeout=timeout)

@@ -58,16 +58,32 @@ class PostgresDatabase(Database):
             self._connect()
 
     def _run(self, sql: str, params: Sequence[Any]) -> Any:
-        if not self._in_tx:
-            self._ensure()
-        return self.conn.execute(_PLACEHOLDER.sub("%s", sql), tuple(params))
+        statement = _PLACEHOLDER.sub("%s", sql)
+        if self._in_tx:
+            return self.conn.execute(statement, tuple(params))
+        return self._fresh(lambda: self.conn.execute(statement, tuple(params)))
+
+    def _fresh(self, call: Any) -> Any:
+        """Outside a transaction, a connection the server dropped while we were idle (a restart, a failover, an
+        idle timeout) is noticed only by the next statement: reconnect once and try again before failing."""
+        self._ensure()
+        try:
+            return call()
+        except Exception:
+            if not (self.conn.closed or self.conn.broken):
+                raise
+            self._connect()
+            return call()
 
     def _begin(self, lock: bool) -> None:
-        self._ensure()
-        self.conn.execute("BEGIN")
+        self._fresh(lambda: self.conn.execute("BEGIN"))
         self._in_tx = True
         if lock:
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (DIFF_LOCK,))
+            try:
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (DIFF_LOCK,))
+            except Exception:  # e.g. statement_timeout while a cut-off replica still holds the lock
+                self._rollback()
+                raise
 
     def _commit(self) -> None:
         self._in_tx = False
@@ -75,8 +91,11 @@ class PostgresDatabase(Database):
 
     def _rollback(self) -> None:
         self._in_tx = False
-        if not self.conn.closed:
-            self.conn.execute("ROLLBACK")
+        if not (self.conn.closed or self.conn.broken):
+            try:
+                self.conn.execute("ROLLBACK")
+            except Exception:
+                self.conn.close()  # a connection we cannot roll back is not used again
 
     @property
     def in_transaction(self) -> bool:

@@ -121,8 +121,11 @@ def test_database_restart_under_two_replicas_loses_and_repeats_nothing(
         pg.stop()
         key = publish(server, shown, 61, "Het dreigingsniveau blijft 4.")
         time.sleep(3)
-        for d in replicas.values():
+        for d in replicas.values():  # said, not a traceback per request
             assert httpx.get(d.base + "/readyz").status_code == 503
+            for path in ("/api/status", "/metrics"):
+                answer = httpx.get(d.base + path, timeout=20)
+                assert answer.status_code == 503 and "state database unavailable" in answer.json()["error"]
         pg.start()
         assert replicas["a"].wait_for(lambda: key in counts(webhook), timeout=30)
         for d in replicas.values():

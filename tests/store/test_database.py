@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from monitor.store import StateError, Store
+from monitor.store.db import connect
 from monitor.store.schema import VERSION
 from tests.support.postgres import shared_server
 
@@ -46,10 +47,7 @@ def test_a_newer_database_is_refused_and_left_alone(state_db: Path | str) -> Non
     store.close()
     with pytest.raises(StateError, match=f"newer than this dtn-monitor knows \\({VERSION}\\)"):
         Store(state_db)
-    store = Store.__new__(Store)  # the version is still the newer one: nothing was downgraded
-    from monitor.store.db import connect
-
-    db = connect(state_db)
+    db = connect(state_db)  # the version is still the newer one: nothing was downgraded
     try:
         version = db.scalar("PRAGMA user_version") if db.dialect == "sqlite" else db.scalar(
             "SELECT MAX(version) AS v FROM dtn_schema")
