@@ -204,6 +204,7 @@ class Daemon:
         self._outbox_wake.set()
         with contextlib.suppress(TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(outbox_task, timeout=STOP_GRACE)
+        self.runtime.dispatcher.record_sent()  # a last try for sends the database could not record yet
         await self.runtime.aclose()
         log.info("stopped cleanly")
         if server_task.done() and not server_task.cancelled() and server_task.exception() and not self.stop_event.is_set():

@@ -26,7 +26,7 @@ from monitor.notify import sender
 from monitor.notify.channels import Channel, Channels, load_secrets
 from monitor.notify.messages import Message, render
 from monitor.notify.templates import TemplateError
-from monitor.store import DeliveryRow, EventRow, Store
+from monitor.store import DeliveryRow, EventRow, StateError, Store
 
 log = logging.getLogger("dtn_monitor.notify")
 
@@ -119,7 +119,7 @@ class Dispatcher:
         """Send everything due now (`now` lets a caller step over backoff). One dispatch at a time."""
         async with self._lock:
             at = now if now is not None else self.clock.time()
-            self._record_unmarked()
+            self._record_marks()
             self._release_orphans(at)
             results: list[SendResult] = []
             for name in self.store.due_channels(at):
@@ -172,13 +172,13 @@ class Dispatcher:
         if ok:
             log.info("delivered %d event(s) to channel %s: %s", len(rows), name, ", ".join(message.keys))
             self._unmarked.update((r.id, name) for r in rows)
-            self._record_unmarked()
+            self._record_marks()
         else:
             for r in rows:
                 self._fail(r, error or "send failed", self._now(pinned))
         return SendResult(name, ok, error, list(message.keys))
 
-    def _record_unmarked(self) -> None:
+    def _record_marks(self) -> None:
         """Mark what was sent as sent. A database that cannot be reached keeps the marks here (our leases keep
         the rows from everyone else) and they are written first thing in the next round: a send is never repeated
         for a database outage shorter than the lease. Raises StateError while the database is away."""
@@ -189,6 +189,14 @@ class Dispatcher:
                 log.warning("delivery %d to %s was sent, but another sender holds it now", delivery_id,
                             self._unmarked[delivery_id])
             del self._unmarked[delivery_id]
+
+    def record_sent(self) -> None:
+        """At shutdown: record the sends still unrecorded if the database is back; else say what may repeat."""
+        try:
+            self._record_marks()
+        except StateError as exc:
+            log.warning("%d sent delivery(ies) could not be recorded (%s); they may be sent again after their lease",
+                        len(self._unmarked), exc)
 
     def _release_orphans(self, now: float) -> None:
         """Leases of a sender on this host that is gone (killed mid-send) are freed at once, not at expiry."""
