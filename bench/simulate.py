@@ -15,11 +15,14 @@ import os
 import statistics
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+
+BATCH = 25  # timelines per task: progress is visible and one broken batch loses only itself
 
 
 def _worker(count: int) -> list[object]:
@@ -32,6 +35,7 @@ def _worker(count: int) -> list[object]:
 
     logging.disable(logging.CRITICAL)
     machine.STRICT = False
+    machine.VERDICTS.clear()
     run_state_machine_as_test(
         machine.Timeline,
         settings=settings(max_examples=count, stateful_step_count=20, deadline=None, database=None,
@@ -50,9 +54,19 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     started = time.monotonic()
-    share = [args.timelines // args.workers + (1 if i < args.timelines % args.workers else 0) for i in range(args.workers)]
+    share = [BATCH] * (args.timelines // BATCH) + ([args.timelines % BATCH] if args.timelines % BATCH else [])
+    verdicts: list[object] = []
+    broken: list[str] = []
     with ProcessPoolExecutor(args.workers) as pool:
-        verdicts = [v for part in pool.map(_worker, share) for v in part]
+        futures = [pool.submit(_worker, n) for n in share]
+        for future in as_completed(futures):
+            try:
+                verdicts.extend(future.result())
+            except Exception as exc:  # a batch that raised is a finding, not the end of the run
+                broken.append(f"a batch raised {type(exc).__name__}: {exc}")
+            bad_so_far = sum(1 for v in verdicts if v.problems)  # type: ignore[attr-defined]
+            print(f"[{time.monotonic() - started:5.0f} s] {len(verdicts)}/{args.timelines} timelines, "
+                  f"{bad_so_far} with problems, {len(broken)} broken batches", file=sys.stderr, flush=True)
     seconds = time.monotonic() - started
     lat = sorted(x for v in verdicts for x in v.latencies)  # type: ignore[attr-defined]
     lat_level = sorted(x for v in verdicts for x in v.level_latencies)  # type: ignore[attr-defined]
@@ -86,7 +100,9 @@ def main() -> int:
     bad = [v for v in verdicts if v.problems]  # type: ignore[attr-defined]
     for v in bad[:10]:
         print("problem:", "; ".join(v.problems))  # type: ignore[attr-defined]
-    return 1 if bad else 0
+    for line in broken[:10]:
+        print("problem:", line)
+    return 1 if bad or broken else 0
 
 
 if __name__ == "__main__":
