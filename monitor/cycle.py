@@ -161,6 +161,13 @@ def _checked_elsewhere(runtime: Runtime, source_id: str, within: float) -> str |
     return str(by) if (runtime.clock.now() - parse(when)).total_seconds() < within else None
 
 
+def _by_delay(followups: list[Followup]) -> dict[float, list[str]]:
+    out: dict[float, list[str]] = {}
+    for f in followups:
+        out.setdefault(f.delay, []).append(f.source_id)
+    return out
+
+
 def _replay(row: Row, source_id: str) -> SourceResult:
     """A 304: the facts are those of the last accepted check (they belong to the validators sent).
 
@@ -263,8 +270,8 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
             store.bump_source(source.id, not_modified=ctx.not_modified, bytes=ctx.bytes)
             if result is not None:  # a failed fetch carries out no confirmation another process asked for
                 store.recheck_done(source.id, began)
-            for f in decisions.followups:  # kept in the state: whichever process runs next carries them out
-                store.request_recheck(f.source_id, began + f.delay)
+            for delay, ids in _by_delay(decisions.followups).items():  # kept in the state: whichever
+                store.request_rechecks(ids, began + delay)  # process runs next carries them out
             if dry_run:
                 raise _DryRun
     except _DryRun:

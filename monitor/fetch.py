@@ -12,10 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
+
+if "httpx._main" not in sys.modules:
+    # httpx imports its command-line client (click, pygments, rich) whenever click happens to be installed
+    # (uvicorn brings it): ~10 ms of every start for a tool we never call; None makes that import fail quietly
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]
 
 import httpx
 

@@ -7,8 +7,7 @@ import logging
 import os
 import socket
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from monitor.clock import SYSTEM, Clock, iso
 from monitor.config import Config, load_config, state_target
@@ -19,6 +18,9 @@ from monitor.notify.channels import Channels, load_channels, load_secrets
 from monitor.notify.dispatcher import Dispatcher, deliver
 from monitor.sources import registry
 from monitor.store import EventRow, StateError, Store
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("dtn_monitor.runtime")
 
@@ -57,6 +59,8 @@ class Runtime:
         for s in config.sources:
             adapter = registry.get(s.kind)
             self._fact_kinds[s.id] = adapter.fact_kinds(s.options) if adapter else frozenset()
+        self._reporters = {kind: tuple(s.id for s in config.sources if s.enabled and kind in self._fact_kinds[s.id])
+                           for kind in {k for kinds in self._fact_kinds.values() for k in kinds}}
 
     @classmethod
     def open(
@@ -93,7 +97,8 @@ class Runtime:
     def differ(self, *, dry_run: bool = False) -> Differ:
         return Differ(Context(
             store=self.store, settings=self.config.settings, clock=self.clock, route=self.channels.route,
-            sources=self._sources, fact_kinds=self._fact_kinds, dry_run=dry_run, force_baseline=self.force_baseline,
+            sources=self._sources, fact_kinds=self._fact_kinds, reporters=self._reporters, dry_run=dry_run,
+            force_baseline=self.force_baseline,
         ))
 
     async def state_failed(self, error: str) -> None:

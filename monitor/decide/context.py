@@ -50,6 +50,7 @@ class Context:
     route: Callable[[str], list[str]]
     sources: dict[str, SourceConfig]
     fact_kinds: dict[str, frozenset[str]]  # source id → {"level", "edition"}: what it can report
+    reporters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind → the enabled sources reporting it
     dry_run: bool = False
     force_baseline: bool = False  # backfill: record everything, alert nothing
 
@@ -81,8 +82,7 @@ class Context:
 
     def others(self, source_id: str, kind: str) -> list[str]:
         """The other enabled sources that report this kind of fact."""
-        return [c.id for c in self.sources.values()
-                if c.enabled and c.id != source_id and kind in self.fact_kinds.get(c.id, frozenset())]
+        return [other for other in self.reporters.get(kind, ()) if other != source_id]
 
     def confirm_soon(self, decisions: Decisions, source_id: str, kind: str, reason: str, *, recheck: bool) -> None:
         """Ask the others that report `kind` to be checked now, and `source_id` again in a minute."""

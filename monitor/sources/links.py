@@ -13,7 +13,6 @@ from lxml import etree
 
 from monitor.editions import names_edition
 
-_HINTS = re.compile(r"dreigingsbeeld|dtn|ttan|threat.assessment", re.I)
 _TITLE_XPATH = etree.XPath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//*[contains(@class, 'title')]")
 _SKIP = ("mailto:", "javascript:", "#", "tel:")
 _IMAGE = (".jpg", ".jpeg", ".png", ".svg", ".gif", ".webp")
@@ -28,7 +27,7 @@ def edition_links(root: etree._Element, base_url: str, pattern: re.Pattern[str] 
         if not href or href.startswith(_SKIP):
             continue
         raw = (a.text or "") if len(a) == 0 else "".join(a.itertext())
-        if pattern is None and not _HINTS.search(f"{raw}\x00{href}"):
+        if pattern is None and not _hinted(f"{raw}\x00{href}".lower()):
             continue
         heading = _TITLE_XPATH(a) if len(a) else None
         text = " ".join(" ".join(heading[0].itertext()).split()) if heading else " ".join(raw.split())
@@ -43,3 +42,10 @@ def edition_links(root: etree._Element, base_url: str, pattern: re.Pattern[str] 
         if url not in seen or len(text) > len(seen[url]):
             seen[url] = text or url.rsplit("/", 1)[-1].replace("-", " ")
     return [(title, url) for url, title in seen.items()]
+
+
+def _hinted(probe: str) -> bool:
+    """The cheap first test (plain substring checks on the lower-cased text and address, no regex): only
+    links that pass are read in full by names_edition, the one rule of what names a DTN."""
+    return ("dreigingsbeeld" in probe or "dtn" in probe or "ttan" in probe
+            or ("threat" in probe and "assessment" in probe))

@@ -34,7 +34,7 @@ def test_an_older_database_is_upgraded_in_place_keeping_its_rows(state_db: Path 
     try:
         row = store.source_row("nctv-dtn")
         assert (row["observed_level"], row["checks"], row["recheck_at"]) == (4, 7, None)
-        store.request_recheck("nctv-dtn", 100.0)
+        store.request_rechecks(["nctv-dtn"], 100.0)
         assert store.rechecks_due(200.0) == [("nctv-dtn", 100.0)]
         assert store.integrity_ok()
     finally:
