@@ -28,6 +28,7 @@ CORPUS = ROOT / "tests" / "extract" / "corpus"
 HOLDOUT = ROOT / "tests" / "extract" / "holdout"
 UNSEEN = ROOT / "tests" / "extract" / "unseen"
 UNSEEN2 = ROOT / "tests" / "extract" / "unseen2"
+UNSEEN3 = ROOT / "tests" / "extract" / "unseen3"
 CASES = ROOT / "tests" / "extract" / "cases"
 SEEDS = [ROOT.parent / "shared" / "seeds", ROOT / "tests" / "extract" / "seeds"]
 
@@ -113,12 +114,14 @@ def main() -> int:
     held = score(corpus(HOLDOUT, seeds=False))
     unseen = score(corpus(UNSEEN, seeds=False))
     unseen2 = score(corpus(UNSEEN2, seeds=False))
+    unseen3 = score(corpus(UNSEEN3, seeds=False))
     synth = score(synthetic())
     print("| texts | all fields right | dtn | level | level_name | change_from | change_to | published "
           "| invented levels | missed levels | wrong levels |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for label, s in (("real corpus + seeds", real), ("real held-out set", held), ("real unseen set", unseen),
-                     ("real second unseen set", unseen2), ("synthetic cases", synth)):
+                     ("real second unseen set", unseen2), ("real third unseen set", unseen3),
+                     ("synthetic cases", synth)):
         if not s["n"]:
             continue
         pf = s["per_field"]
@@ -129,7 +132,8 @@ def main() -> int:
     median, worst, size = cpu_per_page()
     print(f"\nCPU per realistic {size // 1000} KB page: median {median:.2f} ms, max {worst:.2f} ms (200 calls)")
     if args.misses:
-        for label, s in (("real", real), ("held-out", held), ("unseen", unseen), ("unseen2", unseen2), ("synthetic", synth)):
+        for label, s in (("real", real), ("held-out", held), ("unseen", unseen), ("unseen2", unseen2), ("unseen3", unseen3),
+                         ("synthetic", synth)):
             for name, diff, evidence in s["misses"]:  # type: ignore[union-attr]
                 print(f"\n[{label}] {name}: {diff}\n    evidence: {evidence}")
     return 0

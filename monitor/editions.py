@@ -74,6 +74,9 @@ _NUMBERED = [
     ),
     # Dreigingsbeeld nr. 51
     lazy(rf"\bdreigingsbeeld\s+{_MARK}(?P<n>\d{{1,3}})\b", re.I),
+    # nummer 53 van het Dreigingsbeeld Terrorisme Nederland · editie 44 van het DTN · number 40 of the Threat Assessment
+    lazy(rf"\b(?:nummer|nr\.?|editie|uitgave|number|no\.|edition|issue)\s*(?P<n>\d{{1,3}})\s+(?:van|of)\s+"
+         rf"(?:het\s+|de\s+|the\s+)?(?:{_FULL}|dreigingsbeeld|{_ABBR}\b|terror(?:ist|ism)\s+threat\s+assessment)", re.I),
 ]
 _ORDINAL_BEFORE = [_NUMBERED[2]]
 _MONTHLY = lazy(

@@ -64,8 +64,9 @@ def analyse(text: str, published: str | None = None, doc: Document | None = None
     context_in: int | None = None  # the paragraph in which a level anchor was last said
     past_frame: int | None = None  # the paragraph that is telling an earlier time ("in maart 2013 … Op dat moment …")
     previous = None
+    printed_scale = tense.legend([(s.index, s.text) for s in doc.sentences if s.candidate])
     for sentence in doc.sentences:
-        if not sentence.candidate:
+        if not sentence.candidate or sentence.index in printed_scale:
             previous = sentence
             continue  # (a candidate's whole block is candidate: a past frame set in its paragraph is seen)
         if previous is not None and previous.paragraph == sentence.paragraph - 1 and context_in != previous.paragraph:

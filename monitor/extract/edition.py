@@ -20,7 +20,7 @@ _PUBLISHING = re.compile(
     re.I,
 )
 _BACKGROUND = re.compile(r"(?:vorige?|eerdere|voorgaande|previous|sinds|since|na|after|tot|ook\s+in|zoals\s+in|"
-                         r"met\s+ingang\s+van|vanaf|as\s+of|from)\s+"
+                         r"met\s+ingang\s+van|vanaf|as\s+of)\s+"
                          r"(?:het\s+|de\s+|the\s+)?$", re.I)
 _CONTENTS = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[ivx]+|appendix|bijlage)\b.{3,90}\s\d{1,3}\s*$", re.I)
 _AGENDA = re.compile(r"^\s*[•\-–*]|\bd\.d\.|\bbrief\s+van\s+de\s+minister|\(kamerstuk", re.I)
@@ -41,7 +41,7 @@ def edition_number(doc: Document) -> tuple[int | None, str | None]:
             before = s.text[max(0, m.start - 30) : m.start]
             if _BACKGROUND.search(before):
                 score -= 2.0
-            if _PUBLISHING.search(s.text[max(0, m.start - 80) : m.end + 40]):
+            if _PUBLISHING.search(s.text[max(0, m.start - 80) : m.end + 80]):
                 score += 2.0
             if s.paragraph == 0 or s.in_title:
                 score += 3.0

@@ -34,16 +34,21 @@ _DATELINE = re.compile(
     re.I,
 )
 _WEEKDAY = (r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|friday|"
-            r"saturday|sunday|ma|di|wo|do|vr|za|zo|mon|tue|wed|thu|fri|sat|sun)\.?")
+            r"saturday|sunday|ma|di|wo|do|vr|za|zo|maa|din|woe|don|vri|zat|zon|mon|tue|wed|thu|fri|sat|sun)\.?")
 _TIME = (r"(?:om\s+|at\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*(?:uur|u|am|pm))?"
          r"(?:\s*(?:gmt|utc|cet|cest|bst|[a-z]{1,3}t))?")
 _BARE = re.compile(
     rf"^(?:{_WEEKDAY},?\s+)?(?:{_TIME}\s+)?(?P<d>\d{{1,2}}\.?\s+[a-z]+\.?\s+(?:19|20)\d\d|[a-z]+\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d|"
-    rf"\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)\d\d)(?:\s*[-|,]?\s*(?:{_TIME}))?(?:\s*(?:[-|]|update:?).*)?$",
+    rf"\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)\d\d)(?:\s*[-|,]?\s*(?:{_TIME}))?"
+    # then the line ends, goes on after a separator ("– Announced …", ", Comments"), or glues a page label on
+    # ("27 oktober 2021Leestijd: 3 minuten")
+    rf"(?:\s*(?:[-–—|,•·]|update:?).*|(?<=\d)[a-z].*)?$",
     re.I,
 )
 
 
+_ORDINAL_DAY = re.compile(r"^((?:\w+,?\s+)?\d{1,2})(?:st|nd|rd|th)\b", re.I)  # "9th December 2008"
+_TITLE_DATE = re.compile(r"\((?P<d>\d{1,2}\s+[a-z]+\.?\s+(?:19|20)\d\d|[a-z]+\.?\s+\d{1,2},?\s+(?:19|20)\d\d)\)\s*$", re.I)
 _ISO_DAY = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d(?=\b|T)")
 _SHORT_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d\d)\b")
 
@@ -82,10 +87,11 @@ def published(doc: Document) -> tuple[str | None, str | None]:
             if d:
                 return d, ln[:200]
     marker = doc.date_marker
-    for ln in lines[:8]:
-        m = _BARE.match(ln.replace("7.", "7").strip()) if len(ln) <= 60 else None
-        if m is None and len(ln) <= 60:
-            m = _BARE.match(re.sub(r"(\d)\.\s", r"\1 ", ln))
+    for i, ln in enumerate(lines[:8]):
+        line = _ORDINAL_DAY.sub(r"\1", ln) if len(ln) <= 120 else ""
+        m = _BARE.match(line.replace("7.", "7").strip()) or _BARE.match(re.sub(r"(\d)\.\s", r"\1 ", line))
+        if m is None and i < 2:  # a title that ends with its date: "Security Alert – … (December 15, 2023)"
+            m = _TITLE_DATE.search(line)
         if m:
             d = dates.parse_date(m.group("d").replace("/", "-"))
             if d and len(d) == 10 and (marker is None or d.startswith(marker[:7])):

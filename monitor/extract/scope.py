@@ -38,7 +38,7 @@ _MARKERS = ((DOMESTIC_NCTV, "nctv"), (DOMESTIC, NL), (FOREIGN, FOREIGN_SCOPE), (
 _NCTV_NAME = re.compile(rf"\b{NAME_RE}\b")
 _WHOLE_COUNTRY = re.compile(r"\b(?:rest\s+van\s+(?:nederland|het\s+land)|hele\s+land|heel\s+nederland|rest\s+of\s+the\s+country|"
                             r"landelijk|nationwide|nationaal|national)\b")
-_RESTRICTED = re.compile(r"\b(?:alleen|uitsluitend|enkel|only|exclusively|ingesteld\s+voor|geldt\s+voor|geldt\s+alleen|"
+_RESTRICTED = re.compile(r"(?<!niet\s)(?<!not\s)\b(?:alleen|uitsluitend|enkel|only|exclusively|ingesteld\s+voor|geldt\s+voor|geldt\s+alleen|"
                          r"voor\s+de\s+(?:hele\s+)?provincie|for\s+the\s+province|in\s+de\s+provincie)\b")
 _BELGIAN = re.compile(r"\b(?:belgi[ëe]|belgische?|belgium|belgian|ocad|ocam|vlaanderen|vlaamse?|walloni[ëe]|brussel|brussels|"
                       r"n-va|cd&v|open\s+vld|jambon|nationale\s+veiligheidsraad|crisiscentrum|federale\s+politie)\b")

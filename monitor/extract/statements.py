@@ -140,6 +140,8 @@ def _direction_ok(clause: str, a: int | None, b: int) -> bool:
     return a != b
 
 
+_NOMINAL = re.compile(r"\b(?:het|een)\s+(?:[a-z]+\s+)?(?:op|neer|af)?(?:verhogen|verlagen|hogen|schalen|bijstellen|aanpassen|"
+                      r"wijzigen|veranderen)\s*$")
 _ATTRIBUTIVE = re.compile(r"\b(?:het|de|een|the|an?|this|that|dit|dat|dit|nu|now)\s+(?:verhoogde|verlaagde|raised|heightened|"
                           r"elevated|lowered|increased|reduced|hogere|lagere|higher|lower)\s*$")
 
@@ -173,6 +175,8 @@ def _changes(sentence: Sentence, offset: int, clause: str) -> list[Statement]:
                 continue  # "om het niveau te verlagen", "room to lower it": a purpose, no event
             if _ATTRIBUTIVE.search(near[: moved.end()]) and moved.end() <= anchor.start() - lo + 1:
                 continue  # "het verhoogde dreigingsniveau leidde tot vragen": a raised level, not a raise
+            if _NOMINAL.search(near[: moved.end()]):
+                continue  # "het verhogen van het dreigingsniveau is een grote stap": the act named, none reported
             return [Statement(CHANGED, 0, None, 2, NOW, sentence, clause, offset + lo + moved.start())]
         return found
     for rx in _TO_ONLY:

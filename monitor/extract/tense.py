@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from monitor.extract.vocab import STRONG_ANCHOR
+from monitor.lazy_re import lazy
 
 NOW, PAST = "now", "past"
 
@@ -66,6 +67,17 @@ _DEFINITION = re.compile(
     r"|\b(?:wordt|worden|is|are)\s+(?:ingesteld|afgekondigd|set|declared)\s+(?:\w+\s+){0,2}?(?:na|bij|als|wanneer|after|when|if)\b"
     r"|\bbij\s+(?:dreigings)?niveau\b|^\s*at\s+level\s+\w+\b"
 )
+
+
+_LEGEND_ITEM = lazy(r"^\s*(?:dreigings)?(?:niveau|level)\s+([1-5])\s*[:=–-]\s*[^\W\d]{3,}", re.I)
+
+
+def legend(sentences: list[tuple[int, str]]) -> set[int]:
+    """The sentences that are items of a printed scale ("Niveau 1: MINIMAAL Er is amper …", "Niveau 2: BEPERKT …",
+    also another country's "Niveau 2: GEMIDDELD …"): two or more such items with different numbers are a legend, not
+    statements (one alone may be a page's label: "Niveau 4: Substantieel")."""
+    items = {i: m.group(1) for i, text in sentences if (m := _LEGEND_ITEM.match(text))}
+    return set(items) if len(set(items.values())) >= 2 else set()
 
 
 _EARLIER = re.compile(r"\b(?:op\s+dat\s+moment|toen|destijds|in\s+die\s+tijd|at\s+the\s+time|back\s+then|at\s+that\s+time)\b",

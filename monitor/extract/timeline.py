@@ -14,7 +14,7 @@ import re
 from monitor.extract.statements import CHANGE, CHANGED, STATE, Statement
 from monitor.extract.tense import NOW, PAST, says_now
 
-_OUT_OF_FOUR = re.compile(r"\b([1-4])\s*(?:[-–—,)]\s*)?(?:out\s+of|uit|van|of)\s+(?:de\s+|the\s+)?(?:4|vier|four)\b"
+_OUT_OF_FOUR = re.compile(r"\b([1-4])\s*(?:[-–—,()]\s*)?(?:out\s+of|uit|van|of)\s+(?:de\s+|the\s+)?(?:4|vier|four)\b"
                           r"(?!\s*(?:\(|naar|to\b|tot|-|,))", re.I)
 _OLD = {1: 1, 2: 2, 3: 4, 4: 5}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from monitor.editions import find_editions
@@ -18,6 +20,11 @@ from monitor.extract import extract
         ("THE HAGUE, 27/04/07 – The terrorism threat level for the Netherlands has been lowered.", "2007-04-27"),
         ("Last Updated: Tuesday, 06 June 2023, 11:08 GMT\nPublication Date 28 April 2006\nCite as ...", "2006-04-28"),
         ("Het kabinet besloot op 9 december 2019 het niveau te verlagen, aldus de krant.", None),
+        ("NCTV-rapport\n\n27 oktober 2021Leestijd: 3 minuten\nHet merendeel van de nieuwsmedia ...", "2021-10-27"),
+        ("Dreigingsniveau opgetrokken\n\nzat 21 nov 2015\n\nHet dreigingsniveau ...", "2015-11-21"),
+        ("Terror threat 'substantial'\n\n9th December 2008, Comments 0 comments\n\nThe risk ...", "2008-12-09"),
+        ("Security Alert – U.S. Consulate General Amsterdam, Netherlands (December 15, 2023)\n\nLocation: ...", "2023-12-15"),
+        ("07 May 2020 – Announced threat level for terrorism during COVID-19\n\nThis item is sourced from ...", "2020-05-07"),
     ],
 )
 def test_the_texts_own_date_is_read_and_a_date_in_a_sentence_is_not(text: str, published: str | None) -> None:
@@ -70,3 +77,29 @@ def test_a_level_on_a_long_page_is_found_beside_its_anchor_only() -> None:
             f"<table><tr><td>Wijk 4</td><td>3 agenten</td></tr></table></main></body></html>")
     got = extract(page)
     assert (got.level, got.level_name) == (4, "substantieel")
+
+
+def test_the_act_of_raising_named_as_a_noun_is_no_change() -> None:
+    got = extract("Het huidige dreigingsniveau staat op aanzienlijk.\n\n"
+                  "Het verhogen van het dreigingsniveau “is echt een grote stap”, zei de woordvoerster.")
+    assert (got.level, got.change_from, got.change_to) == (3, None, None)
+
+
+def test_not_only_local_networks_does_not_make_the_national_level_regional() -> None:
+    got = extract("The threat level in the Netherlands remains substantial, which means that the chance of an attack is "
+                  "real. It is not only international and local networks that pose a threat but also lone actors.")
+    assert got.level == 4
+
+
+def test_a_printed_scale_is_a_legend_and_three_out_of_four_is_the_old_scale() -> None:
+    # a real text (De Telegraaf, 2015): Belgium's legend and the start of the Dutch one, "niveau 3 (van 4)" for NL
+    text = next((Path(__file__).parent / "unseen3").glob("861_*.txt")).read_text(encoding="utf-8")
+    assert "Niveau 1: MINIMAAL" in text
+    assert extract(text).level == 4
+    assert extract("Actueel dreigingsniveau\n\nNiveau 4: Substantieel. De kans op een aanslag is reëel.").level == 4
+
+
+def test_an_edition_by_its_number_in_words_of_publishing() -> None:
+    assert extract("Donderdag verscheen nummer 53 van het Dreigingsbeeld Terrorisme Nederland (DTN) van de NCTV.").dtn == 53
+    assert extract("This is the main takeaway from the 49th Terrorist Threat Assessment Netherlands (Dreigingsbeeld "
+                   "Terrorisme Nederland) published by the NCTV.").dtn == 49
