@@ -56,7 +56,8 @@ _LIST = re.compile(
     rf"|(?:\s*[,;/]\s*(?:{_ITEM}))+\s*,?\s*(?:en|and|of|or)\s+(?:{_ITEM}))"
 )
 _COUNT = re.compile(
-    r"\b(?:\d+|een|één|twee|drie|vier|vijf|zes|one|two|three|four|five|six)\s+"
+    r"\b(?:one|één|een)\s+(?:of|van)\s+(?:the|de|het|our|onze)\b"  # "remains one of the most direct risks"
+    r"|\b(?:\d+|een|één|twee|drie|vier|vijf|zes|one|two|three|four|five|six)\s+"
     r"(?:keer|maal|times|niveaus|levels|dreigingsniveaus|(?:terror(?:ist|ism)?\s+)?(?:threat|alert|warning)\s+levels|stappen|personen|mensen|people|persons|doden|deaths|"
     r"jaar|jaren|years?|maanden|months?|weken|weeks?|dagen|days?|uur|hours?|minuten|minutes?|procent|percent|%|"
     r"editions?|edities|keer\s+per\s+jaar|landen|countries|verdachten|suspects|arrestaties|arrests|aanslagen|attacks|"

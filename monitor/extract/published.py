@@ -15,12 +15,14 @@ from monitor import dates
 from monitor.extract.document import Document
 
 _LABEL = re.compile(
-    r"^\s*(?:[•·*-]\s*)?(?:datum(?:\s+laatste\s+aanpassing)?|date|gepubliceerd(?:\s+op)?|publicatiedatum|documentdatum|datum\s+publicatie|"
+    r"^\s*(?:[•·*-]\s*|\()?(?:datum(?:\s+laatste\s+aanpassing)?|date|voorgesteld|gepubliceerd(?:\s+op)?|publicatiedatum|documentdatum|datum\s+publicatie|"
     r"published(?:\s+on)?|publication\s+date|verschenen(?:\s+op)?|geplaatst(?:\s+op)?|laatst\s+gewijzigd|"
     r"vastgesteld|beantwoord|actueel\s+dreigingsniveau|posted(?:\s+on)?|updated(?:\s+on)?|reviewed|"
     r"bijgewerkt(?:\s+op)?)\s*[:|]?\s*(?P<d>.{4,40})",
     re.I,
 )
+# a letterhead's date in the middle of its line: "Division NCTb Date 9 September 2008 Our ref. …"
+_LETTERHEAD = re.compile(r"\b(?:Datum|Date)\s*:?\s+(?P<d>\d{1,2}\s+[A-Za-z]+\s+(?:19|20)\d\d)\b")
 _BYLINE = re.compile(r"^\s*(?:door|by)\s+[^-–|,]{2,40}?\s*[-–|,]\s*(?P<d>\d.{5,30})", re.I)
 _LAST_UPDATED = re.compile(r"^\s*(?:last\s+updated|laatst\s+bijgewerkt)\s*(?:on|op)?\s*[:|]?\s*(?P<d>.{4,40})", re.I)
 _META_LINE = re.compile(
@@ -96,6 +98,11 @@ def published(doc: Document) -> tuple[str | None, str | None]:
             d = dates.parse_date(m.group("d").replace("/", "-"))
             if d and len(d) == 10 and (marker is None or d.startswith(marker[:7])):
                 return d, ln
+    for ln in lines[:15]:
+        m = _LETTERHEAD.search(ln)
+        d = _full(m.group("d")) if m else None
+        if d:
+            return d, ln[:200]
     for ln in lines[:8]:  # "Last updated: 13 March, 2013": the site's stamp, when the text gives no other date
         m = _LAST_UPDATED.match(ln)
         d = _full(m.group("d").replace(",", " ")) if m else None

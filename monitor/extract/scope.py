@@ -37,7 +37,7 @@ _MARKERS = ((DOMESTIC_NCTV, "nctv"), (DOMESTIC, NL), (FOREIGN, FOREIGN_SCOPE), (
             (REGIONAL, REGIONAL_SCOPE), (HOME, "home"))
 _NCTV_NAME = re.compile(rf"\b{NAME_RE}\b")
 _WHOLE_COUNTRY = re.compile(r"\b(?:rest\s+van\s+(?:nederland|het\s+land)|hele\s+land|heel\s+nederland|rest\s+of\s+the\s+country|"
-                            r"landelijk|nationwide|nationaal|national)\b")
+                            r"landelijke?|nationwide|nationaal|nationale|national)\b")
 _RESTRICTED = re.compile(r"(?<!niet\s)(?<!not\s)\b(?:alleen|uitsluitend|enkel|only|exclusively|ingesteld\s+voor|geldt\s+voor|geldt\s+alleen|"
                          r"voor\s+de\s+(?:hele\s+)?provincie|for\s+the\s+province|in\s+de\s+provincie)\b")
 _BELGIAN = re.compile(r"\b(?:belgi[ëe]|belgische?|belgium|belgian|ocad|ocam|vlaanderen|vlaamse?|walloni[ëe]|brussel|brussels|"
@@ -184,9 +184,10 @@ def _scope_of(st: Statement, marks: list[tuple[int, str]], carried: str | None, 
         if OTHER in kinds and "nctv" not in kinds:
             return OTHER
         nearest = _nearest(inside, st.start)[1]
-        if nearest == "home" and kinds - {"home"}:
+        if nearest == "home" and kinds - {"home", REGIONAL_SCOPE}:
             # "Frankrijk heeft het nationale dreigingsniveau …": a country named in the clause beats "nationaal"
-            nearest = _nearest([m for m in inside if m[1] != "home"], st.start)[1]
+            # (a region does not: "volgens de gemeente past het in het landelijke dreigingsbeeld")
+            nearest = _nearest([m for m in inside if m[1] not in ("home", REGIONAL_SCOPE)], st.start)[1]
         scope = _resolve(nearest, home)
         if scope == NL and doc_frame == OTHER and not nctv:
             return OTHER

@@ -84,7 +84,7 @@ _NOT_A_LEVEL_AFTER = re.compile(
     r"succes|success|impact|gevolgen|consequences|resources|middelen|capaciteit|capacity|budget)\b"
 )
 _ADJ_ANCHOR = re.compile(rf"\b(?P<sname>{NAME_RE})\s+(?:(?:terroristische|nationale|national|terrorist|terror|terrorism)\s+)?"
-                         r"(?:dreigingsniveau|threat[- ]level|terreurdreiging|threat|dreiging|dreigingsbeeld)\b")
+                         r"(?:dreigingsniveau|threat[- ]level|terreurdreiging|(?P<bare>threat)|dreiging|dreigingsbeeld)\b")
 _BEELD_IS = re.compile(rf"\bdreigingsbeeld\b(?:\s*,\s*(?:dat|dat\s+al|which)\b)?(?:\s+\w+){{0,5}}?\s+(?P<sname>{NAME_RE})\s+"
                        r"(?:is|blijft|staat)\b|\bdreigingsbeeld\s+(?:is|blijft)\s+(?:\w+\s+){0,3}?(?P<sname2>" + NAME_RE + r")\b")
 _THREAT_IS = re.compile(
@@ -93,7 +93,9 @@ _THREAT_IS = re.compile(
     # "de kans op aanslagen is substantieel" names the level (a meaning word alone, "is reëel", does not)
     r"|(?:kans|chance|likelihood)\s+(?:op|of)\s+(?:een\s+|a\s+|an\s+)?(?:\w+\s+)?(?:aanslag(?:en)?|attacks?))"
     r"(?:\s+(?:tegen|voor|in|to|against|for)\s+(?:nederland|the\s+netherlands|ons\s+land|europa|europe|dtnref))?"
-    r"(?:\s+\w+){0,3}?\s+(?:is|blijft|bleef|remains|stays|remained|was)\s+(?:\w+\s+){0,3}?(?P<sname>" + NAME_RE + r")\b"
+    r"(?:\s+\w+){0,3}?\s+(?:is|blijft|bleef|remains|stays|remained|was)\s+"
+    r"(?:(?:op\s+(?:dit|het)\s+moment(?:\s+van\s+schrijven)?|at\s+the\s+time\s+of\s+writing)\s+)?"
+    r"(?:\w+\s+){0,3}?(?P<sname>" + NAME_RE + r")\b"
 )
 _THREAT_IS_SUB = re.compile(
     r"\b(?:dat|that)\s+(?:de|het|the)\s+(?:(?:terroristische|terrorist|terror)\s+)?(?:terreur)?(?:dreiging|threat)"
@@ -227,6 +229,8 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
         level, consistent = value_of(m, "s")
         add(level, 3 if consistent else 1, anchor.start(), numeric=_numeric(m, "s"))
     for m in _ADJ_ANCHOR.finditer(clause):
+        if m.group("bare") and re.search(r"\b(?:a|an)\s+(?:very\s+|highly\s+|more\s+)?$", clause[: m.start()]):
+            continue  # "thus posing a significant threat to this country": plain English, no level named
         add(NAMES.get(m.group("sname")), 3, m.start())
     moving = CHANGE_VERB.search(clause)
     for m in re.finditer(rf"\b(?:dreigings)?(?:niveau|level)\s+{_V_S}", clause):

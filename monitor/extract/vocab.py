@@ -133,7 +133,8 @@ OTHER_AUTHORITY = re.compile(
     r"foreign\s+(?:and\s+commonwealth\s+|commonwealth\s+and\s+development\s+)?office|exercise\s+(?:increased|a\s+high\s+degree\s+of)\s+caution|"
     r"alerteringssysteem\w*|alerteringsniveau\w*|atb|basisniveau|lichte\s+dreiging|matige\s+dreiging|hoge\s+dreiging|"
     r"fase\s+\d|code\s+(?:rood|oranje|geel)|veiligheidsregio|politie(?:korps)?\s+(?:verhoogt|heeft)|"
-    r"evenementen?niveau|risiconiveau)\b"
+    r"evenementen?niveau|risiconiveau|alert\s*state|blew|bij\s+leven\s+en\s+welzijn|"
+    r"(?:dreigingsniveau|threat\s+level)\s+(?:(?:voor|for)\s+(?:de\s+|the\s+))?(?:joodse|jewish)\s+(?:gemeenschap|community))\b"
 )
 REGIONAL = re.compile(
     r"\b(?:provincie|provinciale?|province|provincial|regio|regionale?|region(?:al)?|lokaal|lokale|locally|local|"

@@ -25,6 +25,8 @@ from monitor.extract import extract
         ("Terror threat 'substantial'\n\n9th December 2008, Comments 0 comments\n\nThe risk ...", "2008-12-09"),
         ("Security Alert – U.S. Consulate General Amsterdam, Netherlands (December 15, 2023)\n\nLocation: ...", "2023-12-15"),
         ("07 May 2020 – Announced threat level for terrorism during COVID-19\n\nThis item is sourced from ...", "2020-05-07"),
+        ("Motie\n\nVoorgesteld 28 mei 2013\n\nDe Kamer, gehoord de beraadslaging, ...", "2013-05-28"),
+        ("Letter\n\nDivision NCTb Date 9 September 2008 Our ref. 5562588/08/NCTb Encl. Summary ...", "2008-09-09"),
     ],
 )
 def test_the_texts_own_date_is_read_and_a_date_in_a_sentence_is_not(text: str, published: str | None) -> None:
@@ -103,3 +105,33 @@ def test_an_edition_by_its_number_in_words_of_publishing() -> None:
     assert extract("Donderdag verscheen nummer 53 van het Dreigingsbeeld Terrorisme Nederland (DTN) van de NCTV.").dtn == 53
     assert extract("This is the main takeaway from the 49th Terrorist Threat Assessment Netherlands (Dreigingsbeeld "
                    "Terrorisme Nederland) published by the NCTV.").dtn == 49
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # plain English, not a level: "a significant threat" beside the real change
+        ("The NCTV has raised the terrorism threat level from ‘limited’ to ‘substantial’.\n\nThese travellers can "
+         "return highly radicalised, thus posing a significant threat to this country.", 4),
+        # another system's or another group's level
+        ("Defensie verhoogt de Alert State\n\nDefensie verhoogt vanaf vandaag de zogeheten ‘Alert State’. Deze gaat "
+         "van het eerste naar het tweede niveau (A naar A+).", None),
+        ("Dreigingsniveau Joodse gemeenschap substantieel\n\nHet dreigingsniveau voor de Joodse gemeenschap in "
+         "Nederland is substantieel, volgens de index van Bij Leven en Welzijn.", None),
+    ],
+)
+def test_no_national_level_from_plain_words_or_another_system(text: str, level: int | None) -> None:
+    got = extract(text)
+    assert got.level == level
+    assert got.change_to == level
+
+
+def test_one_of_the_is_no_level_one() -> None:
+    text = ("The UK’s terrorism threat level has been downgraded from “severe” to “substantial”.\n\n"
+            "“Despite the change in the threat level, terrorism remains one of the most direct risks,” she said.")
+    assert extract(text).level is None
+
+
+def test_the_national_picture_named_by_a_municipality_is_national() -> None:
+    text = "Volgens de gemeente past het signaal 'binnen het landelijke dreigingsbeeld, dat al sinds 2013 substantieel is'."
+    assert extract(text).level == 4
