@@ -156,9 +156,12 @@ def _checked_elsewhere(runtime: Runtime, source_id: str, within: float) -> str |
     except StateError:
         return None
     by, when = row["checked_by"], row["last_success"]
-    if not by or by == runtime.replica or not when or row["last_check"] != when:
-        return None
-    return str(by) if (runtime.clock.now() - parse(when)).total_seconds() < within else None
+    if not by or by == runtime.replica or not when or row["last_check"] != when or row["consecutive_failures"]:
+        return None  # (the stamps have whole seconds: a failure in the second of a success shows in the count)
+    age = (runtime.clock.now() - parse(when)).total_seconds()
+    # the other replica's clock stamped `when`: a stamp from our future (its clock ahead of ours) proves nothing,
+    # so a skew can never make a source go unread for longer than `within` plus that skew
+    return str(by) if 0.0 <= age < within else None
 
 
 def _by_delay(followups: list[Followup]) -> dict[float, list[str]]:

@@ -24,6 +24,30 @@ from tests.support.postgres import postgres_missing, shared_server
 BOTH_BACKENDS = ("tests/decide/", "tests/notify/", "tests/sources/", "tests/store/", "tests/test_daemon.py", "tests/ha/")
 
 
+# CI sets DTN_TESTS_REQUIRE=postgresql,chromium: there a test skipped because one of them is missing fails the
+# run (a green CI must have run the PostgreSQL and browser tests); on a developer's machine they only skip
+_REQUIRED = {w.strip().lower() for w in os.environ.get("DTN_TESTS_REQUIRE", "").split(",") if w.strip()}
+_MISSING_REQUIRED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and _REQUIRED:
+        reason = str(report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr).lower()
+        if any(f"[{what} not available here]" in reason for what in _REQUIRED):
+            _MISSING_REQUIRED.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _MISSING_REQUIRED:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        say = reporter.write_line if reporter is not None else print
+        say("")
+        say(f"FAILED: {len(_MISSING_REQUIRED)} test(s) skipped for want of what DTN_TESTS_REQUIRE requires:")
+        for line in _MISSING_REQUIRED[:10]:
+            say("  " + line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     where = metafunc.definition.path.as_posix()
     if "state_backend" in metafunc.fixturenames and any(f"/{part}" in where or where.endswith(part)
@@ -39,7 +63,7 @@ def state_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     if backend == "postgres":
         reason = postgres_missing()
         if reason:
-            pytest.skip(reason)
+            pytest.skip(f"{reason} [postgresql not available here]")
         monkeypatch.setenv("DTN_TEST_DB", "postgres")
     else:
         monkeypatch.delenv("DTN_TEST_DB", raising=False)

@@ -82,7 +82,7 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed (apt-get install chromium; .ci/run does)")
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed (apt-get install chromium; .ci/run does) [chromium not available here]")
 def test_page_in_headless_chromium(daemon: DaemonProcess, tmp_path: Path) -> None:
     browser = _chromium()
     assert browser

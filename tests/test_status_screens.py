@@ -97,7 +97,7 @@ def _measure(html: str) -> str:
     return html.replace("</body>", probe + "</body>")
 
 
-@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed (apt-get install chromium; .ci/run does)")
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed (apt-get install chromium; .ci/run does) [chromium not available here]")
 @pytest.mark.parametrize("state", ["fresh", "failing", "history", "live"])
 def test_status_page_screens(state: str, tmp_path: Path, server: FixtureServer) -> None:
     browser = _chromium()
