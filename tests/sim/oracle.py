@@ -45,6 +45,7 @@ class Verdict:
     kills: int = 0
     manual_checks: int = 0
     checks: int = 0
+    timing: list[str] = field(default_factory=list)  # a decision timed before any sighting of its change
 
     @property
     def problems(self) -> list[str]:
@@ -53,7 +54,7 @@ class Verdict:
         out += [f"missing ops event {k}" for k in self.ops_missed]
         if self.lost:
             out.append(f"{self.lost} delivery row(s) never sent")
-        return out
+        return out + self.timing
 
 
 def _episodes(sim: Sim) -> Counter[str]:
@@ -117,7 +118,11 @@ def _sighting(sim: Sim, *, number: int | None = None, version: int | None = None
                 times.append(r.at)
         if version is not None and r.shown >= version and r.source in AUTHORITATIVE:
             via_page = src.reports_level and r.served != "blind"
-            via_edition = src.kind in ("topic", "list") and versions[version].edition is not None
+            # a topic page or list that shows a new DTN stating the level (this change's, or a later one's that
+            # still states it) is read through that DTN's own page, even while the page's level line is blind
+            via_edition = src.kind in ("topic", "list") and any(
+                versions[k].edition is not None and versions[k].level == versions[version].level
+                for k in range(version, r.shown + 1))
             if via_page or via_edition:
                 times.append(r.at)
     return min(times) if times else None
@@ -125,7 +130,10 @@ def _sighting(sim: Sim, *, number: int | None = None, version: int | None = None
 
 def _timed(v: Verdict, sim: Sim, seen: datetime, decided: str, arrived: datetime) -> None:
     """The decision's delay (sighting → event stored) and, when no channel outage came between, the arrival's."""
-    v.latencies.append(max(0.0, (parse(decided) - seen).total_seconds()))
+    delay = (parse(decided) - seen).total_seconds()
+    if delay < -1.0:  # the stored time has whole seconds; a decision earlier than that came before any sighting
+        v.timing.append(f"an alert decided {-delay:.0f} s before the oracle's first sighting of its change")
+    v.latencies.append(max(0.0, delay))
     if not any(o.start < arrived and o.end > seen for o in sim.outage_history):
         v.arrival_latencies.append((arrived - seen).total_seconds())
 
