@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from monitor.store import Store  # noqa: E402
-from tests.support.daemon import DaemonProcess  # noqa: E402
+from tests.support.daemon import DaemonProcess, one_source_files  # noqa: E402
 from tests.support.fixture_server import FixtureServer, Reply, WebhookReceiver  # noqa: E402
 from tests.support.pages import nctv_publication, nctv_topic  # noqa: E402
 
@@ -39,6 +39,13 @@ def write(workdir: Path, name: str, text: str) -> Path:
     path = workdir / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
+
+
+def fast_files(workdir: Path, server: FixtureServer, hook: WebhookReceiver) -> tuple[Path, Path]:
+    """The one-source set-up of the kill benches: checked every second, sends retried within seconds, a lease long
+    enough that only a daemon's next life (or its end) frees a killed sender's rows."""
+    return one_source_files(workdir, server.url("/dtn"), hook.port, source_id="nctv", interval="1s",
+                            delivery='lease = "150s"\nretry_base = "1s"\nretry_max = "2s"')
 
 
 def received_keys(hook: WebhookReceiver) -> list[str]:
@@ -115,25 +122,7 @@ def kill_loop(kills: int, seed: int = 7, workdir: Path | None = None) -> KillRep
     server, hook = FixtureServer().start(), WebhookReceiver().start()
     editions = list(OLD)
     server.set("/dtn", nctv_topic(4, editions))
-    config = write(tmp, "sources.toml", f"""
-        [monitor]
-        host_min_gap = "0s"
-        [[source]]
-        id = "nctv"
-        kind = "nctv"
-        url = "{server.url('/dtn')}"
-        interval = "1s"
-        jitter = "0s"
-        """)
-    channels = write(tmp, "channels.toml", f"""
-        [delivery]
-        lease = "150s"
-        retry_base = "1s"
-        retry_max = "2s"
-        [[channel]]
-        name = "hook"
-        url = "json://127.0.0.1:{hook.port}/a"
-        """)
+    config, channels = fast_files(tmp, server, hook)
     db = tmp / "state" / "dtn-monitor.sqlite3"
     published: list[str] = []
     integrity_failures = 0

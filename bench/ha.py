@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import random
-import re
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,14 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.faults import OLD, fast_files, received_keys  # noqa: E402
 from monitor.store import Store  # noqa: E402
 from tests.support.daemon import DaemonProcess  # noqa: E402
 from tests.support.fixture_server import FixtureServer, WebhookReceiver  # noqa: E402
 from tests.support.pages import nctv_publication, nctv_topic  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
-
-OLD = [("/p/2019/06/24/dreigingsbeeld-terrorisme-nederland-50", "Dreigingsbeeld Terrorisme Nederland 50")]
-KEY_RE = re.compile(r"(?:Kenmerk|Ref): (\S+)")
 
 
 @dataclass
@@ -54,13 +49,6 @@ class HAReport:
     seconds: float = 0.0
 
 
-def received_keys(hook: WebhookReceiver) -> list[str]:
-    keys: list[str] = []
-    for body in hook.bodies:
-        keys += KEY_RE.findall(json.loads(body)["message"])
-    return keys
-
-
 def leases_of(database: str, name: str) -> int:
     """Delivery rows replica `name` holds a lease on (owners read 'host/name:pid:nonce')."""
     store = Store(database)
@@ -69,31 +57,6 @@ def leases_of(database: str, name: str) -> int:
                                    "status IN ('pending', 'failed')", (f"%/{name}:%",)) or 0)
     finally:
         store.close()
-
-
-def replica_files(workdir: Path, server: FixtureServer, hook: WebhookReceiver) -> tuple[Path, Path]:
-    config = workdir / "sources.toml"
-    config.write_text(textwrap.dedent(f"""
-        [monitor]
-        host_min_gap = "0s"
-        [[source]]
-        id = "nctv"
-        kind = "nctv"
-        url = "{server.url('/dtn')}"
-        interval = "1s"
-        jitter = "0s"
-        """), encoding="utf-8")
-    channels = workdir / "channels.toml"
-    channels.write_text(textwrap.dedent(f"""
-        [delivery]
-        lease = "150s"
-        retry_base = "1s"
-        retry_max = "2s"
-        [[channel]]
-        name = "hook"
-        url = "json://127.0.0.1:{hook.port}/a"
-        """), encoding="utf-8")
-    return config, channels
 
 
 def replica(workdir: Path, name: str, config: Path, channels: Path, database: str, **env: str) -> DaemonProcess:
@@ -114,7 +77,7 @@ def ha_kill_loop(kills: int, database: str, *, seed: int = 5, workdir: Path | No
     server, hook = FixtureServer().start(), WebhookReceiver().start()
     editions = list(OLD)
     server.set("/dtn", nctv_topic(4, editions))
-    config, channels = replica_files(tmp, server, hook)
+    config, channels = fast_files(tmp, server, hook)
     published: dict[str, float] = {}
     pickup: list[float] = []
     pickup_leased: list[float] = []

@@ -13,8 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.store import Store
-from tests.conftest import write_channels, write_config
-from tests.support.daemon import DaemonProcess
+from tests.support.daemon import DaemonProcess, one_source_files
 from tests.support.fixture_server import FixtureServer, WebhookReceiver
 from tests.support.pages import nctv_topic
 
@@ -25,19 +24,7 @@ OLD = [("/p/2019/06/24/dreigingsbeeld-terrorisme-nederland-50", "Dreigingsbeeld 
 @pytest.fixture
 def daemon(state_db: Path | str, tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> Iterator[DaemonProcess]:
     server.set("/dtn", nctv_topic(4, OLD))
-    config = write_config(tmp_path, f"""
-        [[source]]
-        id = "nctv-dtn"
-        kind = "nctv"
-        url = "{server.url('/dtn')}"
-        interval = "1h"
-        jitter = "0s"
-        """)
-    channels = write_channels(tmp_path, f"""
-        [[channel]]
-        name = "hook"
-        url = "json://127.0.0.1:{webhook.port}/alerts"
-        """)
+    config, channels = one_source_files(tmp_path, server.url("/dtn"), webhook.port)
     d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_TOKEN": TOKEN}, db=state_db).start()
     # the first scheduled check runs at start-up
     assert d.wait_for(lambda: server.count("/dtn") >= 1)
@@ -94,13 +81,7 @@ def test_sigterm_stops_cleanly_with_state_intact(daemon: DaemonProcess, state_db
 
 def test_trigger_is_off_without_a_token(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
     server.set("/dtn", nctv_topic(4, OLD))
-    config = write_config(tmp_path, f"""
-        [[source]]
-        id = "nctv-dtn"
-        kind = "nctv"
-        url = "{server.url('/dtn')}"
-        """)
-    channels = write_channels(tmp_path, '[[channel]]\nname = "c"\nurl = "log://"\n')
+    config, channels = one_source_files(tmp_path, server.url("/dtn"), webhook.port)
     d = DaemonProcess(tmp_path, config, channels).start()
     try:
         r = httpx.post(d.base + "/api/check", headers={"Authorization": "Bearer anything"})
@@ -114,15 +95,7 @@ def test_cli_check_beside_a_running_daemon_alerts_once(state_db: Path | str, tmp
     import sys
 
     server.set("/dtn", nctv_topic(4, OLD))
-    config = write_config(tmp_path, f"""
-        [[source]]
-        id = "nctv-dtn"
-        kind = "nctv"
-        url = "{server.url('/dtn')}"
-        interval = "1s"
-        jitter = "0s"
-        """)
-    channels = write_channels(tmp_path, f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{webhook.port}/a"\n')
+    config, channels = one_source_files(tmp_path, server.url("/dtn"), webhook.port, interval="1s")
     d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_LOG_FORMAT": "json",
                                                        "SMTP_PASSWORD": "do-not-log-this-pw"}, db=state_db).start()
     try:
@@ -154,15 +127,7 @@ def test_a_change_seen_once_is_confirmed_by_a_quick_recheck_not_an_interval_late
     state_db: Path | str, tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver
 ) -> None:
     server.set("/dtn", nctv_topic(4, OLD))
-    config = write_config(tmp_path, f"""
-        [[source]]
-        id = "nctv-dtn"
-        kind = "nctv"
-        url = "{server.url('/dtn')}"
-        interval = "1h"
-        jitter = "0s"
-        """, monitor='[monitor]\nhost_min_gap = "0s"\nrecheck_after = "2s"\n')
-    channels = write_channels(tmp_path, f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{webhook.port}/a"\n')
+    config, channels = one_source_files(tmp_path, server.url("/dtn"), webhook.port, monitor='recheck_after = "2s"')
     d = DaemonProcess(tmp_path, config, channels, env={"DTN_MONITOR_TOKEN": TOKEN}, db=state_db).start()
     try:
         assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)
@@ -186,15 +151,7 @@ def test_a_change_first_seen_by_a_cli_check_beside_the_daemon_is_confirmed_by_th
     import sys
 
     server.set("/dtn", nctv_topic(4, OLD))
-    config = write_config(tmp_path, f"""
-        [[source]]
-        id = "nctv-dtn"
-        kind = "nctv"
-        url = "{server.url('/dtn')}"
-        interval = "1h"
-        jitter = "0s"
-        """, monitor='[monitor]\nhost_min_gap = "0s"\nrecheck_after = "3s"\n')
-    channels = write_channels(tmp_path, f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{webhook.port}/a"\n')
+    config, channels = one_source_files(tmp_path, server.url("/dtn"), webhook.port, monitor='recheck_after = "3s"')
     d = DaemonProcess(tmp_path, config, channels, db=state_db).start()
     try:
         assert d.wait_for(lambda: httpx.get(d.base + "/api/status").json()["level"] is not None)

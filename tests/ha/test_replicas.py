@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.ha import ha_kill_loop, received_keys, replica, replica_files
+from bench.faults import fast_files, received_keys
+from bench.ha import ha_kill_loop, replica
 from monitor.store import Store
 from tests.support.daemon import DaemonProcess
 from tests.support.fixture_server import FixtureServer, WebhookReceiver
@@ -42,7 +43,7 @@ def publish(server: FixtureServer, shown: list[tuple[str, str]], number: int, te
 
 def two_replicas(tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver,
                  database: str) -> dict[str, DaemonProcess]:
-    config, channels = replica_files(tmp_path, server, webhook)
+    config, channels = fast_files(tmp_path, server, webhook)
     replicas = {n: replica(tmp_path, n, config, channels, database, DTN_MONITOR_TOKEN=TOKEN).start() for n in "ab"}
     store = Store(database)
     try:

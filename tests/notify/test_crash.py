@@ -13,8 +13,7 @@ from pathlib import Path
 import httpx
 
 from monitor.store import Store
-from tests.conftest import write_channels, write_config
-from tests.support.daemon import DaemonProcess
+from tests.support.daemon import DaemonProcess, one_source_files
 from tests.support.fixture_server import FixtureServer, WebhookReceiver
 from tests.support.pages import nctv_topic
 
@@ -25,22 +24,9 @@ TOKEN = "crash-test-token-123"
 
 def test_kill_during_send_loses_nothing(state_db: Path | str, tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
     server.set("/dtn", nctv_topic(4, OLD))
-    config = write_config(tmp_path, f"""
-        [[source]]
-        id = "nctv-dtn"
-        kind = "nctv"
-        url = "{server.url('/dtn')}"
-        interval = "1h"
-        jitter = "0s"
-        """)
-    channels = write_channels(tmp_path, f"""
-        [delivery]
-        lease = "150s"  # a restarted daemon frees a killed sender's leases at once
-        retry_base = "1s"
-        [[channel]]
-        name = "hook"
-        url = "json://127.0.0.1:{webhook.port}/a"
-        """)
+    # a lease of 150 s: only the restarted daemon (which frees a killed sender's leases at once) sends again
+    config, channels = one_source_files(tmp_path, server.url("/dtn"), webhook.port,
+                                        delivery='lease = "150s"\nretry_base = "1s"')
     env = {"DTN_MONITOR_TOKEN": TOKEN}
     first = DaemonProcess(tmp_path, config, channels, env=env, db=state_db).start()
     assert first.wait_for(lambda: httpx.get(first.base + "/api/status").json()["level"] is not None)

@@ -80,3 +80,18 @@ class DaemonProcess:
                 return True
             time.sleep(interval)
         return False
+
+
+def one_source_files(workdir: Path, page_url: str, hook_port: int, *, source_id: str = "nctv-dtn",
+                     interval: str = "1h", monitor: str = "", delivery: str = "") -> tuple[Path, Path]:
+    """sources.toml watching one NCTV topic page, and channels.toml with one webhook channel: the set-up of every
+    daemon test and bench (`monitor` and `delivery` add lines to those sections)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "sources.toml"
+    config.write_text(f'[monitor]\nhost_min_gap = "0s"\n{monitor}\n'
+                      f'[[source]]\nid = "{source_id}"\nkind = "nctv"\nurl = "{page_url}"\n'
+                      f'interval = "{interval}"\njitter = "0s"\n', encoding="utf-8")
+    channels = workdir / "channels.toml"
+    channels.write_text(f"[delivery]\n{delivery}\n"
+                        f'[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:{hook_port}/a"\n', encoding="utf-8")
+    return config, channels
