@@ -60,10 +60,16 @@ def main() -> int:
     with ProcessPoolExecutor(args.workers) as pool:
         futures = [pool.submit(_worker, n) for n in share]
         for future in as_completed(futures):
+            part: list[object] = []
             try:
-                verdicts.extend(future.result())
+                part = future.result()
             except Exception as exc:  # a batch that raised is a finding, not the end of the run
                 broken.append(f"a batch raised {type(exc).__name__}: {exc}")
+            verdicts.extend(part)
+            for v in part:
+                if v.problems:  # type: ignore[attr-defined]
+                    print("PROBLEM:", "; ".join(v.problems), "\n  steps:", "; ".join(v.trace),  # type: ignore[attr-defined]
+                          file=sys.stderr, flush=True)
             bad_so_far = sum(1 for v in verdicts if v.problems)  # type: ignore[attr-defined]
             print(f"[{time.monotonic() - started:5.0f} s] {len(verdicts)}/{args.timelines} timelines, "
                   f"{bad_so_far} with problems, {len(broken)} broken batches", file=sys.stderr, flush=True)
@@ -94,7 +100,7 @@ def main() -> int:
     for label, values in (("alert decided, every alert", lat), ("alert decided, level changes", lat_level),
                           ("alert arrived, no channel outage in between", lat_arrival)):
         if values:
-            q = statistics.quantiles(values, n=10) if len(values) >= 2 else [values[0]] * 9
+            q = statistics.quantiles(values, n=10, method="inclusive") if len(values) >= 2 else [values[0]] * 9
             print(f"first sighting → {label}: median {_minutes(statistics.median(values))}, "
                   f"90th percentile {_minutes(q[8])}, max {_minutes(values[-1])} (n = {len(values)})")
     bad = [v for v in verdicts if v.problems]  # type: ignore[attr-defined]

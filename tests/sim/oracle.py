@@ -46,6 +46,7 @@ class Verdict:
     manual_checks: int = 0
     checks: int = 0
     timing: list[str] = field(default_factory=list)  # a decision timed before any sighting of its change
+    trace: list[str] = field(default_factory=list)  # the timeline's steps (to replay one with a problem)
 
     @property
     def problems(self) -> list[str]:
