@@ -59,6 +59,7 @@ class Daemon:
         self.stop_event = asyncio.Event()
         self._outbox_wake = asyncio.Event()
         self.planner = FollowupPlanner()
+        self._enabled = {s.id: s for s in runtime.config.enabled_sources}  # a followup names its source by id
         self._tasks: set[asyncio.Task[object]] = set()
 
     @property
@@ -96,7 +97,7 @@ class Daemon:
         """Check a source soon (politely: see planner.py; the per-host gap of fetch.py still holds)."""
         if self.scheduler is None or self.stop_event.is_set():
             return
-        source = next((s for s in self.runtime.config.enabled_sources if s.id == followup.source_id), None)
+        source = self._enabled.get(followup.source_id)
         if source is None:
             return
         when = self.planner.plan(followup, datetime.now(UTC))

@@ -27,6 +27,7 @@ import httpx
 
 from monitor.clock import SYSTEM, Clock
 from monitor.config import MonitorSettings
+from monitor.http_transport import AsyncioTransport
 
 
 class FetchError(Exception):
@@ -188,13 +189,13 @@ class Fetcher:
         tls = url.lower().startswith("https:") or self._transport is not None
         client = self._clients.get(tls)
         if client is None:
+            limits = httpx.Limits(max_connections=self.settings.max_concurrency * 2,
+                                  max_keepalive_connections=self.settings.max_concurrency)
             client = self._clients[tls] = httpx.AsyncClient(
                 headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
                 follow_redirects=False,
-                transport=self._transport,
-                verify=tls,  # the plain client is only ever given http:// URLs
-                limits=httpx.Limits(max_connections=self.settings.max_concurrency * 2,
-                                    max_keepalive_connections=self.settings.max_concurrency),
+                # the plain client is only ever given http:// URLs (each redirect hop picks its client)
+                transport=self._transport or AsyncioTransport(verify=tls, limits=limits),
             )
         return client
 

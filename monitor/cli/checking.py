@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import Any
 
-from monitor.cli.main import EXIT_FAILED, EXIT_OK, EXIT_SERVE, UsageError
+from monitor.cli.main import EXIT_FAILED, EXIT_OK, EXIT_SERVE, UsageError, run_async
 
 
 def runtime(args: argparse.Namespace, *, serving: bool = False, verify_urls: bool = True) -> Any:
@@ -36,7 +36,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 verdict.cancel()
             await rt.aclose()
 
-    report, sent = asyncio.run(go())
+    report, sent = run_async(go())
     if args.json:
         data = report.as_dict()
         data["deliveries"] = [{"channel": s.channel, "ok": s.ok, "error": s.error, "events": s.events} for s in sent]
@@ -109,7 +109,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         finally:
             await rt.aclose()
 
-    report = asyncio.run(go())
+    report = run_async(go())
     for o in report.outcomes:
         n = len(o.result.publications) if o.result else 0
         print(f"{o.source_id}: {'ok' if o.ok else 'FAILED: ' + str(o.error)}, {n} publication(s) recorded")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
-from monitor.cli.main import EXIT_FAILED, EXIT_OK
+from monitor.cli.main import EXIT_FAILED, EXIT_OK, run_async
 from monitor.config import ConfigError, load_config
 
 
@@ -37,7 +36,7 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
     from monitor.notify.dispatcher import send_test
 
     channels = load_channels(args.notifiers)
-    results = asyncio.run(send_test(channels, args.tag))
+    results = run_async(send_test(channels, args.tag))
     if not results:
         print("no channel matches" + (f" tag {args.tag!r}" if args.tag else ""))
         return EXIT_FAILED

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from monitor.clock import Clock, iso, local_date
 from monitor.config import MonitorSettings, SourceConfig
@@ -22,9 +23,11 @@ log = logging.getLogger("dtn_monitor.decide")
 LEVEL, EDITION = "level", "edition"
 
 
-@dataclass(frozen=True)
-class Followup:
-    """Check `source_id` again `delay` seconds from now (0: at once), because of `reason`."""
+class Followup(NamedTuple):
+    """Check `source_id` again `delay` seconds from now (0: at once), because of `reason`.
+
+    A tuple, not a dataclass: a change seen by one of N sources asks all the others, and a frozen
+    dataclass costs several times more to make."""
 
     source_id: str
     delay: float

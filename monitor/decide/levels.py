@@ -111,30 +111,25 @@ def _decide(ctx: Context, source_id: str, reading: LevelReading, decisions: Deci
     streak_ok = authoritative and int(row["observed_streak"]) >= ctx.settings.level_confirmations
     agreeing = _agreeing(ctx, source_id, reading.level, current)
     together = bool(agreeing) and (
-        authoritative or any(ctx.authoritative(a) for a in agreeing) or not ctx.any_authoritative()
+        authoritative or any(ctx.authoritative(str(a["id"])) for a in agreeing) or not ctx.any_authoritative()
     )
     reversal = (
         current["origin"] == ALERT and current["change_from"] == reading.level and ctx.now() - accepted < REVERSAL_WINDOW
     )
     # a change must be seen happening: a source that showed the accepted level and now shows this one. Pages
     # that have disagreed since they were first read (a stale mirror, another scale) confirm nothing alone.
-    witnessed = _witnessed(ctx, [source_id, *agreeing], int(current["level"]))
+    witnessed = any(r["observed_from"] == int(current["level"]) for r in [row, *agreeing])
     confirmed = (together and witnessed) if reversal else (explicit or (witnessed and (streak_ok or together)))
     if not confirmed:
         if int(row["observed_streak"]) == 1:  # a new run asks for confirmation once, not at every check of it
             ctx.confirm_soon(decisions, source_id, LEVEL, f"level {reading.level} seen by {source_id}",
                              recheck=authoritative and not reversal)
         return
-    _change(ctx, source_id, reading, current, [source_id, *agreeing], decisions)
+    _change(ctx, source_id, reading, current, [source_id, *(str(a["id"]) for a in agreeing)], decisions)
 
 
-def _witnessed(ctx: Context, source_ids: list[str], accepted_level: int) -> bool:
-    """Did any of these sources show the accepted level before its current run?"""
-    return any(ctx.store.source_row(s)["observed_from"] == accepted_level for s in source_ids)
-
-
-def _agreeing(ctx: Context, source_id: str, level: int, current: Row) -> list[str]:
-    """Other sources whose fresh runs show `level` (begun after the current level was accepted)."""
+def _agreeing(ctx: Context, source_id: str, level: int, current: Row) -> list[Row]:
+    """The rows of other sources whose fresh runs show `level` (begun after the current level was accepted)."""
     accepted = parse(current["recorded_at"])
     now = ctx.now()
     out = []
@@ -147,7 +142,7 @@ def _agreeing(ctx: Context, source_id: str, level: int, current: Row) -> list[st
             continue
         if parse(r["observed_since"]) < accepted or now - parse(r["observed_at"]) > AGREEMENT_WINDOW:
             continue
-        out.append(str(r["id"]))
+        out.append(r)
     return out
 
 

@@ -1,0 +1,132 @@
+"""The fetcher's asyncio transport against real loopback servers: plain HTTP, TLS, closed and silent peers."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import ssl
+import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from monitor.config import MonitorSettings
+from monitor.fetch import ConnectError, Fetcher, Timeout
+from monitor.http_transport import AsyncioTransport
+
+BODY = b"<html><body>Het dreigingsniveau blijft 4.</body></html>"
+
+
+class RawServer:
+    """An HTTP/1.1 server on 127.0.0.1 that counts connections; `mode` shapes how it answers."""
+
+    def __init__(self, mode: str = "keep-alive", tls: ssl.SSLContext | None = None):
+        self.mode, self.tls = mode, tls
+        self.connections = 0
+        self.requests = 0
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                self.requests += 1
+                if self.mode == "silent":
+                    await asyncio.sleep(30)
+                etag_asked = b'if-none-match: "v1"' in head.lower()
+                status = b"304 Not Modified" if etag_asked else b"200 OK"
+                body = b"" if etag_asked else BODY
+                writer.write(b"HTTP/1.1 " + status + b'\r\nETag: "v1"\r\nContent-Type: text/html; charset=utf-8\r\n'
+                             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                await writer.drain()
+                if self.mode == "close-when-idle":
+                    await asyncio.sleep(0.05)
+                    break  # the server drops the kept-alive connection without a word
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[str]:
+        server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            yield f"{'https' if self.tls else 'http'}://127.0.0.1:{port}"
+        finally:
+            server.close()
+
+
+def _tls(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A self-signed certificate for the address 127.0.0.1 (as a subjectAltName: that is what is checked)."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    return server, client
+
+
+def test_plain_http_keeps_one_connection_alive_and_sends_validators() -> None:
+    async def go() -> None:
+        server = RawServer()
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            first = await fetcher.get(f"{base}/dtn")
+            again = await fetcher.get(f"{base}/dtn", validators=('"v1"', None))
+            assert (first.status, first.content) == (200, BODY)
+            assert again.not_modified and again.content == b""
+            assert (server.requests, server.connections) == (2, 1)
+
+    asyncio.run(go())
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
+    async def go() -> None:
+        server = RawServer("close-when-idle")
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            for _ in range(3):
+                assert (await fetcher.get(f"{base}/dtn")).content == BODY
+                await asyncio.sleep(0.2)  # the server has closed its side by now
+            assert (server.requests, server.connections) == (3, 3)
+
+    asyncio.run(go())
+
+
+def test_a_silent_server_is_a_timeout_and_a_closed_port_a_connect_error() -> None:
+    async def go() -> None:
+        server = RawServer("silent")
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            with pytest.raises(Timeout):
+                await fetcher.get(f"{base}/dtn", timeout=0.5)
+            with pytest.raises(ConnectError):
+                await fetcher.get("http://127.0.0.1:9/dtn", timeout=2)
+
+    asyncio.run(go())
+
+
+def test_tls_certificate_is_verified(tmp_path: Path) -> None:
+    server_ctx, client_ctx = _tls(tmp_path)
+
+    async def go() -> None:
+        server = RawServer(tls=server_ctx)
+        async with server.running() as base:
+            # the fetcher trusts the system's authorities only: a self-signed certificate is refused
+            async with Fetcher(MonitorSettings()) as fetcher:
+                with pytest.raises(ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+                    await fetcher.get(f"{base}/dtn", timeout=5)
+            # and with the certificate trusted, the same transport speaks TLS, one connection for two requests
+            async with httpx.AsyncClient(transport=AsyncioTransport(verify=client_ctx)) as client:
+                for _ in range(2):
+                    r = await client.get(f"{base}/dtn")
+                    assert (r.status_code, r.content) == (200, BODY)
+            # the refused handshake never reached the server's handler; one connection carried both requests
+            assert (server.connections, server.requests) == (1, 2)
+
+    asyncio.run(go())
