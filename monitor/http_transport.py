@@ -1,12 +1,12 @@
 """httpx's own HTTP/1.1 transport on plain asyncio streams, without the anyio layer in between.
 
-httpx picks httpcore's anyio backend under asyncio. That layer costs ~0.4 ms of CPU per request
-(typed-attribute lookups on every pool check, a cancel scope per read) and ~30 ms of imports at every
-start; for a tool whose ordinary cycle is hundreds of 304s it was a third of the cycle. httpcore
-documents the network backend as the place to plug in another I/O layer: this is one, on the event
-loop we already run. Everything above it (connection pool, HTTP/1.1 state machine, decoding, the
-exception tree) is httpx's and httpcore's own. Proxies from the environment keep httpx's default
-transports.
+httpx picks httpcore's anyio backend under asyncio, and that layer runs on every request: typed-attribute
+lookups on every pool check, a cancel scope per read and write. For a tool whose ordinary cycle is
+hundreds of 304s, that was a visible share of a cycle's CPU in a sampling profile. httpcore documents
+the network backend as the place to plug in another I/O layer: this is one, on the event loop we already
+run. Everything above it (connection pool, HTTP/1.1 state machine, decoding, the exception tree) is
+httpx's and httpcore's own; httpcore still imports anyio for its locks. Proxies from the environment
+keep httpx's default transports.
 """
 
 from __future__ import annotations
@@ -102,18 +102,6 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         sock = writer.get_extra_info("socket")
         for option in socket_options or ():
             sock.setsockopt(*option)
-        return AsyncioStream(reader, writer)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[SocketOption] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_unix_connection(path)
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(f"no connection to {path} within {timeout}s") from None
-        except OSError as exc:
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
         return AsyncioStream(reader, writer)
 
     async def sleep(self, seconds: float) -> None:
