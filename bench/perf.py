@@ -133,7 +133,7 @@ class Ours:
     def __init__(self, work: Path, pages: Pages, kind: str):
         self.work = work
         work.mkdir(parents=True, exist_ok=True)
-        sources = ['[monitor]\nhost_min_gap = "0s"\nmax_concurrency = 16\n']
+        sources = ['[monitor]\nhost_min_gap = "0s"\nhost_concurrency = 8\nmax_concurrency = 16\n']
         for i, url in enumerate(pages.urls(), 1):
             sources.append(f'[[source]]\nid = "p{i}"\nkind = "{kind}"\nurl = "{url}"\n')
             if kind == "nctv":

@@ -68,6 +68,7 @@ class MonitorSettings:
     max_body_bytes: int = 5_000_000
     max_redirects: int = 5
     host_min_gap: float = 1.0
+    host_concurrency: int = 1  # requests in flight to one host
     max_concurrency: int = 8
     alert_on_baseline: bool = False
     language: str = "nl"
@@ -105,6 +106,7 @@ _SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "lag_tolerance": (str, int, float),
     "recheck_after": (str, int, float),
     "max_concurrency": int,
+    "host_concurrency": int,
     "alert_on_baseline": bool,
     "language": str,
     "level_confirmations": int,
@@ -202,7 +204,7 @@ def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = No
         settings_kwargs[key] = value
     if settings_kwargs.get("language", "nl") not in ("nl", "en"):
         problems.append(f"{where('monitor', 'language')}: [monitor] language must be 'nl' or 'en'")
-    for key in ("failure_threshold", "max_concurrency", "max_body_bytes", "level_confirmations"):
+    for key in ("failure_threshold", "max_concurrency", "host_concurrency", "max_body_bytes", "level_confirmations"):
         if key in settings_kwargs and settings_kwargs[key] < 1:
             problems.append(f"{where('monitor', key)}: [monitor] {key} must be at least 1")
     settings = MonitorSettings(**settings_kwargs) if not problems else MonitorSettings()

@@ -156,6 +156,10 @@ def _retry_after(value: str | None) -> float | None:
 
 @dataclass
 class _HostState:
+    """Politeness towards one host: `slots` bounds its requests in flight (host_concurrency, 1 by
+    default); `lock` orders their starts, each `host_min_gap` after the last request began or ended."""
+
+    slots: asyncio.Semaphore
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_request: float = 0.0
     not_before: float = 0.0
@@ -211,8 +215,11 @@ class Fetcher:
         await self.aclose()
 
     def _host(self, url: str) -> _HostState:
-        host = urlsplit(url).hostname or ""
-        return self._hosts.setdefault(host, _HostState())
+        name = urlsplit(url).hostname or ""
+        host = self._hosts.get(name)
+        if host is None:
+            host = self._hosts[name] = _HostState(asyncio.Semaphore(self.settings.host_concurrency))
+        return host
 
     async def get(
         self,
@@ -270,16 +277,18 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         if accept:
             headers["Accept"] = accept
-        async with host.lock:
-            if host.not_before > self.clock.time():
-                raise BackingOff(
-                    f"{urlsplit(url).hostname} asked us to wait (Retry-After); next request in "
-                    f"{host.not_before - self.clock.time():.0f}s",
-                    url=url,
-                )
-            gap = self.settings.host_min_gap - (time.monotonic() - host.last_request)
-            if gap > 0:
-                await asyncio.sleep(gap)
+        async with host.slots:
+            async with host.lock:
+                if host.not_before > self.clock.time():
+                    raise BackingOff(
+                        f"{urlsplit(url).hostname} asked us to wait (Retry-After); next request in "
+                        f"{host.not_before - self.clock.time():.0f}s",
+                        url=url,
+                    )
+                gap = self.settings.host_min_gap - (time.monotonic() - host.last_request)
+                if gap > 0:
+                    await asyncio.sleep(gap)
+                host.last_request = time.monotonic()
             async with self._slots:
                 started = time.monotonic()
                 try:

@@ -61,6 +61,7 @@ def test_every_mistake_is_reported_at_once(tmp_path: Path) -> None:
         [monitor]
         failure_threshold = "three"
         colour = "blue"
+        host_concurrency = 0
 
         [[source]]
         id = "a"
@@ -80,6 +81,7 @@ def test_every_mistake_is_reported_at_once(tmp_path: Path) -> None:
     text = "\n".join(found)
     assert "failure_threshold must be a whole number" in text
     assert "unknown key 'colour'" in text
+    assert ":5: [monitor] host_concurrency must be at least 1" in text
     assert "unknown kind 'nosuchkind'" in text and "available: feed, nctv" in text
     assert "url must be an absolute http(s) URL" in text
     assert "interval" in text and "not a duration" in text
@@ -88,7 +90,7 @@ def test_every_mistake_is_reported_at_once(tmp_path: Path) -> None:
     assert "invalid regular expression" in text
     assert "options.colour: unknown option" in text
     assert all(p.startswith(str(tmp_path / "sources.toml")) for p in found)
-    assert any(":3:" in p for p in found) and any(":8:" in p for p in found)
+    assert any(":3:" in p for p in found) and any(":9:" in p for p in found)
 
 
 def test_missing_required_keys(tmp_path: Path) -> None:

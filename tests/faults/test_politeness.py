@@ -39,6 +39,28 @@ def test_one_host_is_asked_one_at_a_time_with_a_gap(tmp_path: Path, server: Fixt
     assert all(g >= 0.45 for g in gaps), gaps
 
 
+def test_host_concurrency_lets_that_many_requests_to_one_host_overlap(tmp_path: Path, server: FixtureServer) -> None:
+    for i in range(6):
+        server.set(f"/dtn{i}", Reply(nctv_topic(4, []), delay=0.4))
+    sources = "".join(
+        f'[[source]]\nid = "s{i}"\nkind = "nctv"\nurl = "{server.url(f"/dtn{i}")}"\n' for i in range(6)
+    )
+    h = Harness(tmp_path, sources, '[[channel]]\nname="c"\nurl="log://"\n', monitor="""
+        [monitor]
+        host_min_gap = "0s"
+        host_concurrency = 2
+        max_concurrency = 8
+        """)
+    report = h.check()
+    assert all(o.ok for o in report.outcomes), [o.error for o in report.outcomes]
+    times = sorted(r.at for r in server.requests)
+    assert len(times) == 6
+    # three waves of two: each pair arrives together, each wave after the previous answers (0.4 s)
+    waves = [times[0:2], times[2:4], times[4:6]]
+    assert all(w[1] - w[0] < 0.25 for w in waves), times
+    assert all(b[0] - a[0] >= 0.35 for a, b in itertools.pairwise(waves)), times
+
+
 def test_different_hosts_run_concurrently(tmp_path: Path) -> None:
     servers = [FixtureServer(f"127.0.0.{i + 1}").start() for i in range(3)]
     try:
