@@ -238,7 +238,7 @@ import asyncio, statistics, sys, time
 sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(BENCH)!r})
 import gen_pages
 from monitor.config import MonitorSettings, SourceConfig
-from monitor.fetch import Response
+from monitor.response import Response
 from monitor.sources.base import SourceContext
 from monitor.sources import registry
 pages = [gen_pages.render(i, 0).encode() for i in range(1, 6)]

@@ -4,19 +4,21 @@
   after the response was processed, so a failed parse is retried rather than hidden by 304);
 - a body size cap counted on decoded bytes (a gzip bomb stops at the cap);
 - redirects followed by hand: limited in number, loops and other hosts refused;
-- per host: one request at a time, a minimum gap, and Retry-After honoured on 429/503;
+- per host: `host_concurrency` requests at a time (one by default), a minimum gap between their starts,
+  and Retry-After honoured on 429/503;
+- a proxy set in the environment is used (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY);
 - charset repair: a missing or wrong charset must not turn 'reëel' into 'reÃ«el'.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
+from urllib.request import getproxies as environment_proxies
 
 if "httpx._main" not in sys.modules:
     # httpx imports its command-line client (click, pygments, rich) whenever click happens to be installed
@@ -28,6 +30,7 @@ import httpx
 from monitor.clock import SYSTEM, Clock
 from monitor.config import MonitorSettings
 from monitor.http_transport import AsyncioTransport
+from monitor.response import Response
 
 
 class FetchError(Exception):
@@ -67,71 +70,6 @@ class ConnectError(FetchError):
 
 class BackingOff(FetchError):
     reason = "backoff"
-
-
-@dataclass
-class Response:
-    url: str
-    status: int
-    content: bytes
-    headers: dict[str, str]
-    not_modified: bool = False
-    elapsed: float = 0.0
-
-    @property
-    def etag(self) -> str | None:
-        return self.headers.get("etag")
-
-    @property
-    def last_modified(self) -> str | None:
-        return self.headers.get("last-modified")
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    @property
-    def text(self) -> str:
-        return decode_body(self.content, self.headers.get("content-type", ""))
-
-
-# WHATWG Encoding: these labels all mean windows-1252 in a browser (so “curly quotes” survive)
-_WINDOWS_1252_LABELS = {
-    "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100",
-    "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "latin-1", "us-ascii",
-    "windows-1252", "x-cp1252",
-}
-
-
-def decode_body(content: bytes, content_type: str = "") -> str:
-    """Text as a browser reads it: BOM, then the declared charset (Latin-1 labels as windows-1252);
-    valid UTF-8 is trusted over a Latin-1 label (a common server misconfiguration)."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", "replace")
-    declared = None
-    m = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.I)
-    if m:
-        declared = m.group(1).lower()
-    else:
-        m2 = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", content[:4096], re.I)
-        if m2:
-            declared = m2.group(1).decode("ascii", "ignore").lower()
-        elif content[:200].lstrip().startswith(b"<?xml"):
-            m3 = re.search(rb"encoding=[\"']([\w.:-]+)", content[:200])
-            declared = m3.group(1).decode("ascii", "ignore").lower() if m3 else "utf-8"
-    if declared in _WINDOWS_1252_LABELS:
-        declared = "cp1252"
-    try:
-        utf8 = content.decode("utf-8")
-        is_utf8 = True
-    except UnicodeDecodeError:
-        utf8, is_utf8 = "", False
-    if declared in (None, "utf-8", "utf8", "cp1252"):
-        return utf8 if is_utf8 else content.decode("cp1252", "replace")
-    try:
-        return content.decode(declared, "replace")
-    except LookupError:
-        return utf8 if is_utf8 else content.decode("cp1252", "replace")
 
 
 def _same_site(a: str, b: str) -> bool:
@@ -188,18 +126,24 @@ class Fetcher:
         self.stats = FetchStats()
 
     def _client(self, url: str) -> httpx.AsyncClient:
-        """One client for https (certificates verified, created on the first https request: loading the
-        trust store costs ~50 ms) and one for plain http, which never carries a TLS connection."""
-        tls = url.lower().startswith("https:") or self._transport is not None
+        """One client for https (certificates verified, made on the first https request: loading the
+        trust store costs ~50 ms) and one for plain http, which never carries a TLS connection.
+        Our asyncio transport unless the environment sets a proxy (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY):
+        httpx honours those only with its own transports, so then it keeps them."""
+        tls = url[:6].lower() == "https:" or self._transport is not None
         client = self._clients.get(tls)
         if client is None:
             limits = httpx.Limits(max_connections=self.settings.max_concurrency * 2,
                                   max_keepalive_connections=self.settings.max_concurrency)
+            transport = self._transport
+            if transport is None and not environment_proxies():
+                transport = AsyncioTransport(verify=tls, limits=limits)
             client = self._clients[tls] = httpx.AsyncClient(
                 headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-                follow_redirects=False,
-                # the plain client is only ever given http:// URLs (each redirect hop picks its client)
-                transport=self._transport or AsyncioTransport(verify=tls, limits=limits),
+                follow_redirects=False,  # each hop is checked by get(), and picks its own client
+                verify=tls,
+                limits=limits,
+                transport=transport,
             )
         return client
 

@@ -27,6 +27,7 @@ class RawServer:
         self.mode, self.tls = mode, tls
         self.connections = 0
         self.requests = 0
+        self.heads: list[bytes] = []
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
@@ -34,6 +35,7 @@ class RawServer:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 self.requests += 1
+                self.heads.append(head)
                 if self.mode == "silent":
                     await asyncio.sleep(30)
                 etag_asked = b'if-none-match: "v1"' in head.lower()
@@ -83,6 +85,26 @@ def test_plain_http_keeps_one_connection_alive_and_sends_validators() -> None:
             assert (first.status, first.content) == (200, BODY)
             assert again.not_modified and again.content == b""
             assert (server.requests, server.connections) == (2, 1)
+            head = server.heads[0].lower()
+            assert b"user-agent: dtn-monitor/" in head and b"accept-encoding: gzip, deflate" in head
+
+    asyncio.run(go())
+
+
+def test_a_proxy_set_in_the_environment_carries_the_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+    async def go() -> None:
+        proxy = RawServer()
+        async with proxy.running() as base:
+            monkeypatch.setenv("HTTP_PROXY", base)
+            async with Fetcher(MonitorSettings()) as fetcher:
+                r = await fetcher.get("http://www.nctv.nl/dtn")  # not resolvable here: only the proxy can answer
+            assert (r.status, r.content) == (200, BODY)
+            assert proxy.heads[0].startswith(b"GET http://www.nctv.nl/dtn HTTP/1.1\r\n")
+            assert b"user-agent: dtn-monitor/" in proxy.heads[0].lower()
 
     asyncio.run(go())
 

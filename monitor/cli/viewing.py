@@ -68,7 +68,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from monitor.extract import extract
-    from monitor.fetch import decode_body
+    from monitor.response import decode_body
 
     if args.file == "-":
         text = sys.stdin.read()

@@ -12,7 +12,8 @@ from monitor.config import MonitorSettings, SourceConfig
 from monitor.editions import Edition
 from monitor.extract import HIGH, extract
 from monitor.facts import LevelReading, Publication, SourceResult
-from monitor.fetch import Fetcher, Response
+from monitor.fetch import Fetcher
+from monitor.response import Response
 
 
 class ParseError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from monitor.fetch import decode_body
+from monitor.response import decode_body
 from tests.conftest import Harness
 from tests.support.fixture_server import FixtureServer, Reply
 from tests.support.pages import nctv_publication, nctv_topic, rss
