@@ -85,6 +85,9 @@ _MONTHLY = lazy(
     re.I,
 )
 _NAMES = lazy(rf"dreigingsbeeld\s+terrorisme|\b{_ABBR}(?:\b|\d)|terror(?:ist|ism)\s+threat\s+assessment", re.I)
+# every form above needs one of these words and a digit: two cheap searches rule out most texts
+_ANY_NAME = lazy(r"dreigingsbeeld|dtn|ttan|threat", re.I)
+_DIGIT = lazy(r"\d")
 _SLUG_JOINERS = lazy(r"(?<=\w)[-_+/]+(?=\w)|(?<=\.)-(?=\d)")
 
 
@@ -101,6 +104,8 @@ def names_edition(text: str) -> bool:
 
 def find_editions(text: str) -> list[EditionMention]:
     """Every edition named in `text`, in order of position (overlapping forms counted once)."""
+    if not (_DIGIT.search(text) and _ANY_NAME.search(text)):
+        return []
     found: list[EditionMention] = []
     taken: list[tuple[int, int]] = []
 
