@@ -10,10 +10,11 @@ source; `outbox --retry` with nothing to retry); 2 configuration, state or usage
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from monitor import __version__
 from monitor.config import ConfigError
@@ -113,6 +114,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PIPE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+
+
+def entry() -> NoReturn:
+    """The `dtn-monitor` console script (and `python -m monitor`): main(), then a process that only has to end."""
+    code = main()
+    # Everything is written, flushed and closed by now. At teardown the cyclic collector would still walk
+    # every object of the process again (60-100 ms of each `dtn-monitor check` on a small machine): frozen,
+    # they are released by their reference counts alone, and atexit handlers still run.
+    gc.freeze()
+    sys.exit(code)
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

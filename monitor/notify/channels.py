@@ -209,7 +209,7 @@ def _url_problems(channels: list[Channel], secrets: dict[str, str], source: str)
 def _check_cached(urls: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """apprise's own verdict on each URL (sender.check_urls, in a child process: importing apprise costs ~0.4 s).
 
-    Asked once per set of URLs and apprise version, and remembered on disk beside the state (only a hash of
+    Asked once per set of URLs and apprise version, and remembered on disk (the last eight sets) beside the state (only a hash of
     the URLs and the verdict are written, never a URL), so a `dtn-monitor check` does not pay for it every run."""
     from monitor.notify.sender import check_urls
 
@@ -225,8 +225,11 @@ def _check_cached(urls: tuple[tuple[str, str], ...]) -> dict[str, str]:
             return dict(remembered[key])
     verdict = check_urls(dict(urls))
     if cache is not None:
+        # the last few sets are kept: two configurations used in turn (a test and a live one) both stay known
+        kept = {k: v for k, v in remembered.items() if k != key and isinstance(v, dict)}
+        kept = dict(list(kept.items())[-7:]) | {key: verdict}
         try:
-            cache.write_text(json.dumps({key: verdict}), encoding="utf-8")
+            cache.write_text(json.dumps(kept), encoding="utf-8")
         except OSError:
             pass  # an unwritable state directory is reported where the state is opened
     return verdict

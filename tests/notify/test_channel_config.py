@@ -76,3 +76,24 @@ def test_a_url_apprise_cannot_use_is_a_configuration_error_for_validate_and_chec
     check = subprocess.run([sys.executable, "-m", "monitor", "--config", str(cfg), "--notifiers", str(tmp_path / "none.toml"),
                             "check"], cwd=tmp_path, capture_output=True, text=True, env=full, timeout=120)
     assert check.returncode == 2 and "apprise cannot use this URL" in check.stderr and "sent to" not in check.stdout
+
+
+def test_apprise_is_asked_once_per_set_of_urls_even_when_two_configurations_take_turns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.notify import channels, sender
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    asked: list[dict[str, str]] = []
+    real = sender.check_urls
+
+    def counting(urls: dict[str, str]) -> dict[str, str]:  # the real child process, counted
+        asked.append(urls)
+        return real(urls)
+
+    monkeypatch.setattr(sender, "check_urls", counting)
+    test = (("ops", "json://127.0.0.1:8001/test"),)
+    live = (("ops", "json://127.0.0.1:8002/live"), ("bad", "nosuchservice://x/y"))
+    for urls in (test, live, test, live, test):
+        channels._check_cached.cache_clear()  # a new process each time: only the file remembers
+        assert set(channels._check_cached(urls)) == (set() if urls is test else {"bad"})
+    assert [list(a) for a in asked] == [["ops"], ["ops", "bad"]]
