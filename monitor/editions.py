@@ -85,9 +85,7 @@ _MONTHLY = lazy(
     re.I,
 )
 _NAMES = lazy(rf"dreigingsbeeld\s+terrorisme|\b{_ABBR}(?:\b|\d)|terror(?:ist|ism)\s+threat\s+assessment", re.I)
-# every form above needs one of these words and a digit: two cheap searches rule out most texts
-_ANY_NAME = lazy(r"dreigingsbeeld|dtn|ttan|threat", re.I)
-_DIGIT = lazy(r"\d")
+_DIGIT = re.compile(r"\d")
 _SLUG_JOINERS = lazy(r"(?<=\w)[-_+/]+(?=\w)|(?<=\.)-(?=\d)")
 
 
@@ -102,9 +100,21 @@ def names_edition(text: str) -> bool:
     return bool(_NAMES.search(text) or _NAMES.search(_plain(text)))
 
 
+def _may_name(text: str) -> bool:
+    """Every form above needs a digit and one of these words: a cheap test that rules out most links and
+    addresses before the patterns run. Slug joiners (_plain) cannot make one appear. Text beyond ASCII goes
+    to the patterns, whose case-insensitive matching is wider than str.lower()."""
+    if not _DIGIT.search(text):
+        return False
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "dreigingsbeeld" in low or "dtn" in low or "ttan" in low or "threat" in low
+
+
 def find_editions(text: str) -> list[EditionMention]:
     """Every edition named in `text`, in order of position (overlapping forms counted once)."""
-    if not (_DIGIT.search(text) and _ANY_NAME.search(text)):
+    if not _may_name(text):
         return []
     found: list[EditionMention] = []
     taken: list[tuple[int, int]] = []
@@ -132,7 +142,7 @@ def find_editions(text: str) -> list[EditionMention]:
 def edition_from_text(*texts: str | None) -> Edition | None:
     """The edition a title or URL names, from the first text that names one."""
     for text in texts:
-        if not text:
+        if not text or not _may_name(text):
             continue
         for candidate in (text, _plain(text)):
             mentions = find_editions(candidate)

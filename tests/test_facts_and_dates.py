@@ -19,6 +19,13 @@ from monitor.notify.channels import mask_url
     ("dreigingsbeeld-terrorisme-nederland-juni-2024", "dtn-2024-06"),
     ("Terrorist Threat Assessment for the Netherlands 54", "dtn-54"),
     ("Terrorismebestrijding; Brief regering; Dreigingsbeeld Terrorisme Nederland 56", "dtn-56"),
+    # forms in capitals, glued, ordinal, English abbreviation, and beyond ASCII (the quick pre-test must let them by)
+    ("TERRORIST THREAT ASSESSMENT NETHERLANDS 42", "dtn-42"),
+    ("dtn8", "dtn-8"),
+    ("het 38e Dreigingsbeeld", "dtn-38"),
+    ("TTAN 40", "dtn-40"),
+    ("DTN – november 2026", "dtn-2026-11"),
+    ("Dreigingsbeeld Terrorisme Nederland (DTN) – 12 juni 2025 ", "dtn-2025-06"),
 ])
 def test_edition_identity(text: str, key: str) -> None:
     edition = edition_from_text(text)
