@@ -8,9 +8,11 @@ on their own.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import lxml.html
-from lxml import etree
+if TYPE_CHECKING:  # lxml is imported when a page is parsed: a cycle of 304s never needs it
+    import lxml.html
+    from lxml import etree
 
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -34,6 +36,9 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_document(html: str | bytes) -> lxml.html.HtmlElement | None:
+    import lxml.html
+    from lxml import etree
+
     try:
         return lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):

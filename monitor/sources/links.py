@@ -6,14 +6,23 @@ first (a few substring checks); only the few links that pass are resolved and re
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin
-
-from lxml import etree
 
 from monitor.editions import names_edition
 
-_TITLE_XPATH = etree.XPath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//*[contains(@class, 'title')]")
+if TYPE_CHECKING:
+    from lxml import etree
+
+
+@functools.cache
+def _title_xpath() -> etree.XPath:
+    from lxml import etree
+
+    return etree.XPath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//*[contains(@class, 'title')]")
+
 _SKIP = ("mailto:", "javascript:", "#", "tel:")
 _IMAGE = (".jpg", ".jpeg", ".png", ".svg", ".gif", ".webp")
 
@@ -29,7 +38,7 @@ def edition_links(root: etree._Element, base_url: str, pattern: re.Pattern[str] 
         raw = (a.text or "") if len(a) == 0 else "".join(a.itertext())
         if pattern is None and not _hinted(f"{raw}\x00{href}".lower()):
             continue
-        heading = _TITLE_XPATH(a) if len(a) else None
+        heading = _title_xpath()(a) if len(a) else None
         text = " ".join(" ".join(heading[0].itertext()).split()) if heading else " ".join(raw.split())
         url = urldefrag(urljoin(base_url, href))[0]
         if pattern is not None:

@@ -8,11 +8,10 @@ Dreigingsbeeld/DTN, whatever their CSS classes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from monitor import dates
 from monitor.editions import edition_from_text
@@ -21,6 +20,9 @@ from monitor.facts import SourceResult
 from monitor.sources.base import ParseError, Source, SourceContext, compile_option, html_text, looks_like_error_page
 from monitor.sources.links import edition_links
 from monitor.sources.registry import register
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 _SKIP = {"script", "style", "title", "meta", "noscript", "template", "a", "nav", "option"}
 _BLOCKS = {"p", "div", "section", "article", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "aside", "header",
@@ -175,13 +177,19 @@ def _labelled(doc: etree._Element, label: re.Pattern[str]) -> Iterator[etree._El
             yield el
 
 
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+@functools.cache
+def _parser() -> etree.HTMLParser:
+    from lxml import etree
+
+    return etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 def _parse(html: str) -> etree._Element | None:
     """The page as a plain lxml tree (no lxml.html element classes: ~1 ms less per page)."""
+    from lxml import etree
+
     try:
-        root = etree.fromstring(html, _PARSER)
+        root = etree.fromstring(html, _parser())
     except (etree.ParserError, ValueError):
         return None
     return root if root is not None and len(root) else None

@@ -8,11 +8,10 @@ never a silent miss. An SRU diagnostics block inside an HTTP 200 is an error, no
 
 from __future__ import annotations
 
+import functools
 from itertools import pairwise
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
-
-from lxml import etree
 
 from monitor import dates
 from monitor.editions import edition_from_text
@@ -21,13 +20,22 @@ from monitor.sources.base import ParseError, Source, SourceContext, compile_opti
 from monitor.sources.registry import register
 from monitor.sources.roles import is_publication, official_subject, role_of
 
+if TYPE_CHECKING:
+    from lxml import etree
+
 NS = {
     "sru": "http://docs.oasis-open.org/ns/search-ws/sruResponse",
     "dcterms": "http://purl.org/dc/terms/",
     "gzd": "http://standaarden.overheid.nl/sru",
     "ow": "http://standaarden.overheid.nl/wetgeving/",
 }
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+@functools.cache
+def _parser() -> etree.XMLParser:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 @register
@@ -87,8 +95,10 @@ class OfficieleBekendmakingenSource(Source):
 
     @staticmethod
     def _parse(content: bytes) -> etree._Element:
+        from lxml import etree
+
         try:
-            root = etree.fromstring(content, parser=_PARSER)
+            root = etree.fromstring(content, parser=_parser())
         except etree.XMLSyntaxError as exc:
             raise ParseError(f"SRU answer is not valid XML: {exc}") from None
         diag = root.find(".//{*}diagnostics")

@@ -7,11 +7,7 @@ the selector is translated to XPath once per source (cssselect) and kept.
 from __future__ import annotations
 
 import functools
-from typing import Any, ClassVar
-
-from lxml import etree
-from lxml.cssselect import CSSSelector
-from lxml.html import tostring
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from monitor import dates
 from monitor.editions import edition_from_text
@@ -21,11 +17,34 @@ from monitor.sources.base import ParseError, Source, SourceContext, compile_opti
 from monitor.sources.links import edition_links
 from monitor.sources.registry import register
 
+if TYPE_CHECKING:
+    from lxml import etree
+    from lxml.cssselect import CSSSelector
+
 _DROP = ("script", "style", "noscript", "nav", "footer", "form", "template", "svg", "iframe")
 
 
 @functools.lru_cache(maxsize=256)
+def _css_problem(css: str) -> str | None:
+    """Why cssselect cannot translate `css` (checked with the configuration, without loading lxml)."""
+    from cssselect import HTMLTranslator
+
+    try:
+        HTMLTranslator().css_to_xpath(css)
+        return None
+    except Exception:  # cssselect raises its own SelectorSyntaxError / ExpressionError
+        pass
+    try:  # lxml's translator knows a little more (:contains()): its verdict is the one that counts
+        _selector(css)
+    except Exception as exc:
+        return str(exc)
+    return None
+
+
+@functools.lru_cache(maxsize=256)
 def _selector(css: str) -> CSSSelector:
+    from lxml.cssselect import CSSSelector
+
     return CSSSelector(css, translator="html")
 
 
@@ -46,10 +65,9 @@ class PageSource(Source):
         problems = super().validate_options(options)
         css = options.get("selector")
         if isinstance(css, str):
-            try:
-                _selector(css)
-            except Exception as exc:  # cssselect raises its own SelectorSyntaxError / ExpressionError
-                problems.append(f"options.selector: not a CSS selector this tool can use ({exc})")
+            problem = _css_problem(css)
+            if problem:
+                problems.append(f"options.selector: not a CSS selector this tool can use ({problem})")
         return problems
 
     async def check(self, ctx: SourceContext) -> SourceResult:
@@ -74,6 +92,8 @@ class PageSource(Source):
             return result
         part: etree._Element = parts[0]
         if self.opts["read_level"]:
+            from lxml.html import tostring
+
             # the part's own markup: the extractor finds its blocks and reads only those about the level
             self.reading_from_text(result, tostring(part, encoding="unicode"), resp.url)
         if self.opts["find_publications"]:
