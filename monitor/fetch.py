@@ -7,7 +7,8 @@
 - per host: `host_concurrency` requests at a time (one by default), a minimum gap between their starts,
   and Retry-After honoured on 429/503;
 - a proxy set in the environment is used (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY);
-- charset repair: a missing or wrong charset must not turn 'reëel' into 'reÃ«el'.
+- the body is decoded as a browser would (monitor/response.py): a missing or wrong charset must
+  not turn 'reëel' into 'reÃ«el'.
 """
 
 from __future__ import annotations
