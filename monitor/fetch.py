@@ -237,7 +237,8 @@ class Fetcher:
             async with self._slots:
                 started = time.monotonic()
                 try:
-                    resp = await asyncio.wait_for(self._request(url, headers, cap, timeout), timeout=timeout)
+                    async with asyncio.timeout(timeout):  # the whole answer, body included (no task of its own)
+                        resp = await self._request(url, headers, cap, timeout)
                 except TimeoutError:
                     raise Timeout(f"no complete answer from {url} within {timeout:g}s", url=url) from None
                 except httpx.TimeoutException:
