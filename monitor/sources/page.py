@@ -1,7 +1,8 @@
 """A generic page: a CSS selector picks the part to read, the extractor reads it.
 
 For a news outlet or a new government URL, without code. The page is parsed once with lxml;
-the selector is translated to XPath once per source (cssselect) and kept.
+the selector is translated to XPath once per source (cssselect) and kept. A list of selectors is a
+preference order: "main, article, body" reads the <main>, else an <article>, else the body.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from monitor.sources.registry import register
 
 if TYPE_CHECKING:
     from lxml import etree
-    from lxml.cssselect import CSSSelector
 
 _DROP = ("script", "style", "noscript", "nav", "footer", "form", "template", "svg", "iframe")
 
@@ -42,10 +42,25 @@ def _css_problem(css: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _selector(css: str) -> CSSSelector:
-    from lxml.cssselect import CSSSelector
+def _selector(css: str) -> tuple[etree.XPath, ...]:
+    """One XPath per selector of the list, in the order written."""
+    from cssselect import parse
+    from lxml import etree
+    from lxml.cssselect import LxmlHTMLTranslator  # also registers the functions its XPath calls
 
-    return CSSSelector(css, translator="html")
+    translator = LxmlHTMLTranslator()
+    return tuple(etree.XPath(translator.selector_to_xpath(one, "descendant-or-self::", translate_pseudo_elements=True))
+                 for one in parse(css))
+
+
+def _pick(doc: etree._Element, css: str) -> etree._Element | None:
+    """The first element of the first selector in the list that matches: a selector list matches in document
+    order, where <body> comes before the <main> inside it, so "main, …, body" would always give the body."""
+    for xpath in _selector(css):
+        found = xpath(doc)
+        if found:
+            return found[0]  # type: ignore[no-any-return]
+    return None
 
 
 @register
@@ -82,15 +97,14 @@ class PageSource(Source):
         for bad in list(doc.iter(*_DROP)):
             if bad.getparent() is not None:
                 bad.drop_tree()
-        parts = _selector(self.opts["selector"])(doc)
-        if not parts:
+        part = _pick(doc, self.opts["selector"])
+        if part is None:
             title = " ".join(" ".join(doc.xpath("//title//text()")).split())
             error = looks_like_error_page(title, " ".join(doc.text_content().split())[:400])
             if error:
                 raise ParseError(f"{self.config.url}: HTTP 200 with an error page ({error!r})")
             result.drift = f"selector {self.opts['selector']!r} matches nothing (redesign?)"
             return result
-        part: etree._Element = parts[0]
         if self.opts["read_level"]:
             from lxml.html import tostring
 

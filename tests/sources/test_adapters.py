@@ -234,6 +234,22 @@ def test_generic_page_with_selector(tmp_path: Path, server: FixtureServer) -> No
     assert [p.edition.key for p in result.publications] == ["dtn-2025-12"]
 
 
+
+def test_generic_page_reads_the_first_selector_that_matches_not_the_body_around_it(tmp_path: Path,
+                                                                                  server: FixtureServer) -> None:
+    # the default "main, article, [role=main], body": the <main>, though <body> comes first in the page
+    server.set("/news", """<html><body><aside class="teaser">Archief: <a href="/a/dtn-40">DTN 40</a></aside>
+        <main><h1>Dreigingsbeeld gepubliceerd</h1><p>Het dreigingsniveau blijft op 4 van de 5.</p>
+        <a href="/a/dreigingsbeeld-terrorisme-nederland-december-2025">Dreigingsbeeld Terrorisme Nederland december 2025</a>
+        </main></body></html>""")
+    url = server.url("/news")
+    sources = f'[[source]]\nid = "news"\nkind = "page"\nurl = "{url}"\n'
+    h = Harness(tmp_path, sources, '[[channel]]\nname="c"\nurl="log://"\n')
+    result = h.check().outcomes[0].result
+    assert [r.level for r in result.levels] == [4]
+    assert [p.edition.key for p in result.publications] == ["dtn-2025-12"]  # not the teaser's DTN 40 beside <main>
+
+
 # -- merging, agreement, drift ----------------------------------------------------------------
 
 
