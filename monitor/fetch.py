@@ -6,7 +6,7 @@
 - redirects followed by hand: limited in number, loops and other hosts refused;
 - per host: `host_concurrency` requests at a time (one by default), a minimum gap between their starts,
   and Retry-After honoured on 429/503;
-- a proxy set in the environment is used (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY);
+- cookies, credentials in the URL and a proxy set in the environment: see monitor/http_session.py;
 - the body is decoded as a browser would (monitor/response.py): a missing or wrong charset must
   not turn 'reëel' into 'reÃ«el'.
 """
@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
-from urllib.request import getproxies as environment_proxies
 
 if "httpx._main" not in sys.modules:
     # httpx imports its command-line client (click, pygments, rich) whenever click happens to be installed
@@ -30,7 +29,7 @@ import httpx
 
 from monitor.clock import SYSTEM, Clock
 from monitor.config import MonitorSettings
-from monitor.http_transport import AsyncioTransport
+from monitor.http_session import Session
 from monitor.response import Response
 
 
@@ -113,44 +112,21 @@ class FetchStats:
 
 
 class Fetcher:
-    """Shared httpx.AsyncClient with politeness per host and a global concurrency bound."""
+    """Every source's requests (monitor/http_session.py), with politeness per host and a global bound."""
 
     def __init__(
         self, settings: MonitorSettings, *, transport: httpx.AsyncBaseTransport | None = None, clock: Clock = SYSTEM
     ):
         self.clock = clock
         self.settings = settings
-        self._transport = transport
-        self._senders: dict[bool, httpx.AsyncBaseTransport | httpx.AsyncClient] = {}
-        self._headers = {"User-Agent": settings.user_agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
+        self._session = Session(user_agent=settings.user_agent, max_concurrency=settings.max_concurrency,
+                                transport=transport)
         self._hosts: dict[str, _HostState] = {}
         self._slots = asyncio.Semaphore(settings.max_concurrency)
         self.stats = FetchStats()
 
-    def _sender(self, tls: bool) -> httpx.AsyncBaseTransport | httpx.AsyncClient:
-        """Where a request goes: one for https (certificates verified, made on the first https request: loading
-        the trust store costs ~50 ms) and one for plain http, which never carries a TLS connection.
-
-        Our asyncio transport itself: we use none of an httpx client's layers (cookies, auth, redirects,
-        URL merging), and going round them is ~20% of the CPU of a 304. Where the environment sets a proxy
-        (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY), an httpx client with its own transports: it routes each URL."""
-        sender = self._senders.get(tls)
-        if sender is None:
-            limits = httpx.Limits(max_connections=self.settings.max_concurrency * 2,
-                                  max_keepalive_connections=self.settings.max_concurrency)
-            if self._transport is not None:
-                sender = self._transport
-            elif environment_proxies():
-                sender = httpx.AsyncClient(follow_redirects=False, verify=tls, limits=limits)
-            else:
-                sender = AsyncioTransport(verify=tls, limits=limits)
-            self._senders[tls] = sender
-        return sender
-
     async def aclose(self) -> None:
-        for sender in self._senders.values():
-            await sender.aclose()
-        self._senders.clear()
+        await self._session.aclose()
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -272,15 +248,7 @@ class Fetcher:
         return resp
 
     async def _request(self, url: str, headers: dict[str, str], cap: int, timeout: float) -> Response:
-        tls = url[:6].lower() == "https:" or self._transport is not None
-        request = httpx.Request("GET", url, headers={**self._headers, **headers},
-                                extensions={"timeout": httpx.Timeout(timeout).as_dict()})
-        sender = self._sender(tls)
-        if isinstance(sender, httpx.AsyncClient):
-            r = await sender.send(request, stream=True)
-        else:
-            r = await sender.handle_async_request(request)
-            r.request = request
+        r = await self._session.send(url, headers, timeout)
         try:
             chunks: list[bytes] = []
             size = 0

@@ -139,7 +139,7 @@ def test_defaults_and_authoritative_default(tmp_path: Path) -> None:
 def test_page_selectors_are_checked_with_the_configuration(tmp_path: Path) -> None:
     page = '[[source]]\nid = "{id}"\nkind = "page"\nurl = "https://example.org/{id}"\n[source.options]\nselector = {css!r}\n'
     ok = "".join(page.format(id=f"s{i}", css=css) for i, css in enumerate(
-        ["main, article", "div.story > p", 'p:contains("dreigingsniveau")']))  # :contains() is lxml's own
+        ["main, article", "div.story > p", 'p:contains("dreigingsniveau")']))
     assert len(load(tmp_path, ok).sources) == 3  # type: ignore[attr-defined]
     found = problems(tmp_path, page.format(id="bad", css="main >> ["))
     assert len(found) == 1 and "options.selector: not a CSS selector this tool can use" in found[0]

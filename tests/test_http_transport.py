@@ -6,8 +6,6 @@ import asyncio
 import shutil
 import ssl
 import subprocess
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -16,50 +14,7 @@ import pytest
 from monitor.config import MonitorSettings
 from monitor.fetch import ConnectError, Fetcher, Timeout
 from monitor.http_transport import AsyncioTransport
-
-BODY = b"<html><body>Het dreigingsniveau blijft 4.</body></html>"
-
-
-class RawServer:
-    """An HTTP/1.1 server on 127.0.0.1 that counts connections; `mode` shapes how it answers."""
-
-    def __init__(self, mode: str = "keep-alive", tls: ssl.SSLContext | None = None):
-        self.mode, self.tls = mode, tls
-        self.connections = 0
-        self.requests = 0
-        self.heads: list[bytes] = []
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                self.requests += 1
-                self.heads.append(head)
-                if self.mode == "silent":
-                    await asyncio.sleep(30)
-                etag_asked = b'if-none-match: "v1"' in head.lower()
-                status = b"304 Not Modified" if etag_asked else b"200 OK"
-                body = b"" if etag_asked else BODY
-                writer.write(b"HTTP/1.1 " + status + b'\r\nETag: "v1"\r\nContent-Type: text/html; charset=utf-8\r\n'
-                             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-                await writer.drain()
-                if self.mode == "close-when-idle":
-                    await asyncio.sleep(0.05)
-                    break  # the server drops the kept-alive connection without a word
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[str]:
-        server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
-        port = server.sockets[0].getsockname()[1]
-        try:
-            yield f"{'https' if self.tls else 'http'}://127.0.0.1:{port}"
-        finally:
-            server.close()
+from tests.support.raw_server import BODY, RawServer
 
 
 def _tls(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
@@ -87,24 +42,6 @@ def test_plain_http_keeps_one_connection_alive_and_sends_validators() -> None:
             assert (server.requests, server.connections) == (2, 1)
             head = server.heads[0].lower()
             assert b"user-agent: dtn-monitor/" in head and b"accept-encoding: gzip, deflate" in head
-
-    asyncio.run(go())
-
-
-def test_a_proxy_set_in_the_environment_carries_the_requests(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-
-    async def go() -> None:
-        proxy = RawServer()
-        async with proxy.running() as base:
-            monkeypatch.setenv("HTTP_PROXY", base)
-            async with Fetcher(MonitorSettings()) as fetcher:
-                r = await fetcher.get("http://www.nctv.nl/dtn")  # not resolvable here: only the proxy can answer
-            assert (r.status, r.content) == (200, BODY)
-            assert proxy.heads[0].startswith(b"GET http://www.nctv.nl/dtn HTTP/1.1\r\n")
-            assert b"user-agent: dtn-monitor/" in proxy.heads[0].lower()
 
     asyncio.run(go())
 

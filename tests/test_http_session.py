@@ -1,0 +1,70 @@
+"""What a request carries besides its URL, against real loopback servers: cookies, credentials, a proxy."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+
+import pytest
+
+from monitor.config import MonitorSettings
+from monitor.fetch import Fetcher, FetchError
+from tests.support.raw_server import BODY, RawServer
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def test_a_cookie_the_site_sets_is_sent_back_on_the_next_requests() -> None:
+    async def go() -> None:
+        server = RawServer(headers=b"Set-Cookie: consent=yes; Path=/\r\n")
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            for path in ("/dtn", "/dtn", "/nieuws"):
+                assert (await fetcher.get(f"{base}{path}")).content == BODY
+        first, *later = (h.lower() for h in server.heads)
+        assert b"cookie:" not in first
+        assert all(b"\r\ncookie: consent=yes\r\n" in h for h in later)
+
+    asyncio.run(go())
+
+
+def test_credentials_in_the_url_are_sent_as_basic_auth() -> None:
+    async def go() -> None:
+        server = RawServer()
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            await fetcher.get(base.replace("http://", "http://monitor:s%40cret@") + "/dtn")
+        token = base64.b64encode(b"monitor:s@cret").decode().encode()
+        assert b"\r\nauthorization: basic " + token.lower() + b"\r\n" in server.heads[0].lower()
+
+    asyncio.run(go())
+
+
+def test_a_proxy_set_in_the_environment_carries_the_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def go() -> None:
+        proxy = RawServer()
+        async with proxy.running() as base:
+            monkeypatch.setenv("HTTP_PROXY", base)
+            async with Fetcher(MonitorSettings()) as fetcher:
+                r = await fetcher.get("http://www.nctv.nl/dtn")  # not resolvable here: only the proxy can answer
+            assert (r.status, r.content) == (200, BODY)
+            assert proxy.heads[0].startswith(b"GET http://www.nctv.nl/dtn HTTP/1.1\r\n")
+            assert b"user-agent: dtn-monitor/" in proxy.heads[0].lower()
+
+    asyncio.run(go())
+
+
+def test_a_proxy_that_cannot_be_used_is_a_fetch_error_that_says_why_without_its_password(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "gopher://user:hunter2@127.0.0.1:9")
+
+    async def go() -> None:
+        async with Fetcher(MonitorSettings()) as fetcher:
+            with pytest.raises(FetchError, match="the proxy set in the environment cannot be used") as exc:
+                await fetcher.get("https://www.nctv.nl/dtn", timeout=5)
+            assert "hunter2" not in str(exc.value)
+
+    asyncio.run(go())
