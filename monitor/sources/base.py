@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from monitor.config import MonitorSettings, SourceConfig
@@ -14,6 +15,9 @@ from monitor.extract import HIGH, extract
 from monitor.facts import LevelReading, Publication, SourceResult
 from monitor.fetch import Fetcher
 from monitor.response import Response
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 
 class ParseError(Exception):
@@ -159,6 +163,23 @@ _ERROR_PAGE = re.compile(
     r"not found|internal server error|service unavailable|an error occurred|bad gateway|maintenance|access denied)\b",
     re.I,
 )
+
+
+@functools.cache
+def _xml_parser() -> etree.XMLParser:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
+
+
+def xml_root(content: bytes, what: str) -> etree._Element:
+    """The root of an XML answer (no network, no entity expansion); ParseError naming `what` if it is not XML."""
+    from lxml import etree
+
+    try:
+        return etree.fromstring(content, parser=_xml_parser())
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(f"{what} is not valid XML: {exc}") from None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")

@@ -9,38 +9,24 @@ regering; Dreigingsbeeld Terrorisme Nederland 56"): such an item is titled by it
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from monitor import dates
 from monitor.editions import edition_from_text
 from monitor.extract import HIGH, extract
 from monitor.extract.text import html_to_text, looks_like_html
 from monitor.facts import LevelReading, SourceResult
-from monitor.sources.base import ParseError, Source, SourceContext, compile_option
+from monitor.sources.base import ParseError, Source, SourceContext, compile_option, xml_root
 from monitor.sources.registry import register
 from monitor.sources.roles import is_publication, official_subject, role_of
 
-if TYPE_CHECKING:
-    from lxml import etree
-
 ATOM = "{http://www.w3.org/2005/Atom}"
-@functools.cache
-def _parser() -> etree.XMLParser:
-    from lxml import etree
-
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
 
 
 def parse_feed(content: bytes) -> list[dict[str, str]]:
     """Items of an RSS or Atom document as dicts: id, title, link, summary, date."""
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(content, parser=_parser())
-    except etree.XMLSyntaxError as exc:
-        raise ParseError(f"feed is not valid XML: {exc}") from None
+    root = xml_root(content, "feed")
     items: list[dict[str, str]] = []
     if root.tag == f"{ATOM}feed":
         for e in root.iter(f"{ATOM}entry"):

@@ -8,7 +8,6 @@ never a silent miss. An SRU diagnostics block inside an HTTP 200 is an error, no
 
 from __future__ import annotations
 
-import functools
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
@@ -16,7 +15,7 @@ from urllib.parse import urlencode
 from monitor import dates
 from monitor.editions import edition_from_text
 from monitor.facts import SourceResult
-from monitor.sources.base import ParseError, Source, SourceContext, compile_option
+from monitor.sources.base import ParseError, Source, SourceContext, compile_option, xml_root
 from monitor.sources.registry import register
 from monitor.sources.roles import is_publication, official_subject, role_of
 
@@ -29,13 +28,6 @@ NS = {
     "gzd": "http://standaarden.overheid.nl/sru",
     "ow": "http://standaarden.overheid.nl/wetgeving/",
 }
-
-
-@functools.cache
-def _parser() -> etree.XMLParser:
-    from lxml import etree
-
-    return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 @register
@@ -95,12 +87,7 @@ class OfficieleBekendmakingenSource(Source):
 
     @staticmethod
     def _parse(content: bytes) -> etree._Element:
-        from lxml import etree
-
-        try:
-            root = etree.fromstring(content, parser=_parser())
-        except etree.XMLSyntaxError as exc:
-            raise ParseError(f"SRU answer is not valid XML: {exc}") from None
+        root = xml_root(content, "SRU answer")
         diag = root.find(".//{*}diagnostics")
         if diag is not None:
             message = " ".join(t.strip() for t in diag.itertext() if t.strip())
