@@ -209,8 +209,8 @@ def _url_problems(channels: list[Channel], secrets: dict[str, str], source: str)
 def _check_cached(urls: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """apprise's own verdict on each URL (sender.check_urls, in a child process: importing apprise costs ~0.4 s).
 
-    Asked once per set of URLs and apprise version, and remembered on disk (the last eight sets) beside the state (only a hash of
-    the URLs and the verdict are written, never a URL), so a `dtn-monitor check` does not pay for it every run."""
+    Asked once per set of URLs and apprise version, and remembered on disk for the last eight sets (only a hash
+    of the URLs and the verdict are written, never a URL), so a `dtn-monitor check` does not pay for it every run."""
     from monitor.notify.sender import check_urls
 
     key = hashlib.sha256(json.dumps([list(urls), _apprise_version()]).encode()).hexdigest()

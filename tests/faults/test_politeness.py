@@ -12,13 +12,18 @@ from tests.support.fixture_server import FixtureServer, Reply
 from tests.support.pages import nctv_topic
 
 
-def test_one_host_is_asked_one_at_a_time_with_a_gap(tmp_path: Path, server: FixtureServer) -> None:
-    for i in range(4):
-        server.set(f"/dtn{i}", Reply(nctv_topic(4, []), delay=0.2))
+def _pages_on_one_host(tmp_path: Path, server: FixtureServer, count: int, delay: float, monitor: str) -> Harness:
+    """`count` nctv sources on the one fixture server, each answered `delay` seconds after it is asked."""
+    for i in range(count):
+        server.set(f"/dtn{i}", Reply(nctv_topic(4, []), delay=delay))
     sources = "".join(
-        f'[[source]]\nid = "s{i}"\nkind = "nctv"\nurl = "{server.url(f"/dtn{i}")}"\n' for i in range(4)
+        f'[[source]]\nid = "s{i}"\nkind = "nctv"\nurl = "{server.url(f"/dtn{i}")}"\n' for i in range(count)
     )
-    h = Harness(tmp_path, sources, '[[channel]]\nname="c"\nurl="log://"\n', monitor="""
+    return Harness(tmp_path, sources, '[[channel]]\nname="c"\nurl="log://"\n', monitor=monitor)
+
+
+def test_one_host_is_asked_one_at_a_time_with_a_gap(tmp_path: Path, server: FixtureServer) -> None:
+    h = _pages_on_one_host(tmp_path, server, 4, 0.2, """
         [monitor]
         host_min_gap = "0.3s"
         max_concurrency = 8
@@ -32,20 +37,15 @@ def test_one_host_is_asked_one_at_a_time_with_a_gap(tmp_path: Path, server: Fixt
             await rt.aclose()
 
     asyncio.run(go())
-    times = sorted(r.at for r in server.requests)  # when each request arrived
+    times = sorted(r.at for r in server.requests)  # when each was answered
     assert len(times) == 4
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    # each request waited for the previous answer (0.2 s) plus the 0.3 s gap
+    # each request waited for the previous answer plus the 0.3 s gap, then 0.2 s for its own
     assert all(g >= 0.45 for g in gaps), gaps
 
 
 def test_host_concurrency_lets_that_many_requests_to_one_host_overlap(tmp_path: Path, server: FixtureServer) -> None:
-    for i in range(6):
-        server.set(f"/dtn{i}", Reply(nctv_topic(4, []), delay=0.4))
-    sources = "".join(
-        f'[[source]]\nid = "s{i}"\nkind = "nctv"\nurl = "{server.url(f"/dtn{i}")}"\n' for i in range(6)
-    )
-    h = Harness(tmp_path, sources, '[[channel]]\nname="c"\nurl="log://"\n', monitor="""
+    h = _pages_on_one_host(tmp_path, server, 6, 0.4, """
         [monitor]
         host_min_gap = "0s"
         host_concurrency = 2
