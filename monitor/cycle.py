@@ -167,7 +167,7 @@ def _checked_elsewhere(runtime: Runtime, source_id: str, within: float) -> str |
 def _by_delay(followups: list[Followup]) -> dict[float, list[str]]:
     out: dict[float, list[str]] = {}
     for f in followups:
-        out.setdefault(f.delay, []).append(f.source_id)
+        out.setdefault(f.delay, []).extend(f.source_ids)
     return out
 
 

@@ -28,7 +28,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import SourceConfig
 from monitor.cycle import CycleReport, SourceOutcome, check_source, run_check
-from monitor.decide import Followup
 from monitor.planner import FollowupPlanner
 from monitor.runtime import Runtime
 from monitor.store import StateError
@@ -91,20 +90,20 @@ class Daemon:
         if any(o.events for o in outcomes):
             self._outbox_wake.set()
         for followup in (f for o in outcomes for f in o.followups):
-            self._follow_up(followup)
+            for source_id in followup.source_ids:
+                self._follow_up(source_id, followup.delay, followup.reason)
 
-    def _follow_up(self, followup: Followup) -> None:
+    def _follow_up(self, source_id: str, delay: float, reason: str) -> None:
         """Check a source soon (politely: see planner.py; the per-host gap of fetch.py still holds)."""
         if self.scheduler is None or self.stop_event.is_set():
             return
-        source = self._enabled.get(followup.source_id)
+        source = self._enabled.get(source_id)
         if source is None:
             return
-        when = self.planner.plan(followup, datetime.now(UTC))
+        when = self.planner.plan(source_id, delay, datetime.now(UTC))
         if when is None:
             return
-        log.info("source %s: extra check %s (%s)", source.id,
-                 "now" if followup.delay == 0 else f"in {followup.delay:.0f}s", followup.reason)
+        log.info("source %s: extra check %s (%s)", source.id, "now" if delay == 0 else f"in {delay:.0f}s", reason)
         self.scheduler.add_job(self._source_job, DateTrigger(run_date=when), args=[source, True],
                                id=f"followup:{source.id}",
                                replace_existing=True, misfire_grace_time=300)
@@ -133,7 +132,7 @@ class Daemon:
         except StateError:
             return  # said by the checks and the outbox
         for source_id, at in due:
-            self._follow_up(Followup(source_id, max(0.0, at - now), "asked for by an earlier check"))
+            self._follow_up(source_id, max(0.0, at - now), "asked for by an earlier check")
 
     async def _dispatch(self) -> None:
         if self.stop_event.is_set():

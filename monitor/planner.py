@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from monitor.decide import Followup
-
 MIN_GAP = 60.0  # seconds: a source is not checked out of turn twice within this time
 
 
@@ -21,19 +19,20 @@ class FollowupPlanner:
         self._asked: dict[str, datetime] = {}  # source → when it was last asked for "at once"
         self._planned: dict[str, datetime] = {}  # source → its next out-of-turn check
 
-    def plan(self, followup: Followup, now: datetime) -> datetime | None:
-        """The time to check `followup.source_id`, or None when an equal or earlier check is planned already."""
-        when = now + timedelta(seconds=followup.delay)
-        if followup.delay == 0:
-            last = self._asked.get(followup.source_id)
+    def plan(self, source_id: str, delay: float, now: datetime) -> datetime | None:
+        """The time to check `source_id` `delay` seconds from now, or None when an equal or earlier check is
+        planned already."""
+        when = now + timedelta(seconds=delay)
+        if delay == 0:
+            last = self._asked.get(source_id)
             if last is not None and now - last < self.min_gap:
                 return None
-        planned = self._planned.get(followup.source_id)
+        planned = self._planned.get(source_id)
         if planned is not None and now <= planned <= when:
             return None
-        if followup.delay == 0:
-            self._asked[followup.source_id] = now
-        self._planned[followup.source_id] = when
+        if delay == 0:
+            self._asked[source_id] = now
+        self._planned[source_id] = when
         return when
 
     def done(self, source_id: str, when: datetime) -> None:

@@ -189,7 +189,7 @@ def test_an_unconfirmed_change_asks_for_quick_confirmation(tmp_path: Path, serve
     server.set("/nl", nctv_topic(5, OLD))
     report = h.check(["nctv-nl"])
     assert report.events == []
-    asked = {(f.source_id, f.delay) for f in report.followups}
+    asked = {(source_id, f.delay) for f in report.followups for source_id in f.source_ids}
     assert asked == {("nctv-en", 0.0), ("nctv-nl", 45.0)}
 
 

@@ -26,7 +26,6 @@ from typing import Any
 from monitor.clock import ManualClock
 from monitor.config import load_config
 from monitor.cycle import SourceOutcome, check_source, run_check
-from monitor.decide import Followup
 from monitor.history import ensure_history
 from monitor.notify.channels import load_channels
 from monitor.notify.messages import Message
@@ -204,9 +203,10 @@ class Sim:
         assert outcome is not None
         self.planner.done(source.id, self.clock.now())
         for f in outcome.followups:
-            when = self.planner.plan(f, self.clock.now())
-            if when is not None:
-                self.followups[f.source_id] = min(when, self.followups.get(f.source_id, when))
+            for source_id in f.source_ids:
+                when = self.planner.plan(source_id, f.delay, self.clock.now())
+                if when is not None:
+                    self.followups[source_id] = min(when, self.followups.get(source_id, when))
         if outcome.events:
             await self.runtime.dispatcher.dispatch_due()
 
@@ -257,8 +257,7 @@ class Sim:
         `dtn-monitor check` beside it, or by its own previous life)."""
         now = self.clock.now()
         for source_id, at in self.runtime.store.rechecks_due(float("inf")):
-            f = Followup(source_id, max(0.0, at - now.timestamp()), "asked for by an earlier check")
-            when = self.planner.plan(f, now)
+            when = self.planner.plan(source_id, max(0.0, at - now.timestamp()), now)
             if when is not None:
                 self.followups[source_id] = min(when, self.followups.get(source_id, when))
 
