@@ -29,6 +29,7 @@ __all__ = [
 class Store(SourceRows, EditionRows, LevelRows, EventRows):
     def __init__(self, target: str | Path, *, clock: Clock = SYSTEM):
         self.clock = clock
+        self._asked = {}
         self.db: Database = connect(target)
         self.label = self.db.label
         try:

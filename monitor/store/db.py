@@ -49,6 +49,7 @@ class Database:
     def __init__(self, target: str):
         self.target = target
         self.label = target
+        self.rollbacks = 0  # transactions undone so far: what was remembered of their writes is void
 
     # -- overridden per engine ------------------------------------------------------------
 
@@ -114,6 +115,7 @@ class Database:
         try:
             yield self
         except BaseException:
+            self.rollbacks += 1
             # SQLite rolls back by itself on some errors (SQLITE_FULL): keep the original error
             if self.in_transaction:
                 with contextlib.suppress(Exception):
@@ -122,6 +124,7 @@ class Database:
         try:
             self._commit()
         except Exception as exc:
+            self.rollbacks += 1
             if self.in_transaction:
                 with contextlib.suppress(Exception):
                     self._rollback()
