@@ -56,6 +56,8 @@ class SourceRows:
         unknown = set(increments) - _SOURCE_COLUMNS
         if unknown:
             raise ValueError(f"unknown source column(s) {sorted(unknown)}")
+        if "recheck_at" in increments:
+            self._asked.pop(source_id, None)
         cols = ", ".join(f"{k} = {k} + ?" for k in increments)
         self.db.execute(f"UPDATE sources SET {cols} WHERE id = ?", (*increments.values(), source_id))
 
@@ -101,7 +103,9 @@ class SourceRows:
         all that was written: inside a SQLite write transaction (BEGIN IMMEDIATE holds the lock), with no
         other connection's commit since (SQLite's data_version tells) and no transaction of ours undone.
         Otherwise None, and every request is written. In a cold cycle of 2,000 pages, hundreds of new runs
-        each ask the same 1,999 others: without this, each ask rewrote 1,999 rows to no effect."""
+        each ask the same 1,999 others: without this, each ask rewrote 1,999 rows to no effect.
+        It holds only while every write of `recheck_at` on this connection goes through this class's methods
+        (request_rechecks, recheck_done, update_source, bump_source): each of them keeps it true."""
         if self.db.dialect != "sqlite" or not self.db.in_transaction:
             return None
         as_of = (self.db.scalar("PRAGMA data_version"), self.db.rollbacks)
