@@ -331,6 +331,10 @@ def report(cells: list[dict[str, object]]) -> None:
     if starts:
         print(f"\nStart-up, `dtn-monitor check` spawn to first request: median {_median(starts):.0f} ms "
               f"(min {min(starts):.0f}, max {max(starts):.0f}; {len(starts)} runs)")
+        by_n = {int(str(c["n"])) for c in cells}
+        print("  by N (it grows with the sources: each check begins before the first request leaves): " + ", ".join(
+            f"{n}: {_median([float(str(c['startup'])) * 1000 for c in cells if c['n'] == n and c['tool'] == 'dtn-monitor' and c['startup']]):.0f} ms"
+            for n in sorted(by_n)))
 
 
 def main() -> int:
