@@ -327,14 +327,16 @@ def report(cells: list[dict[str, object]]) -> None:
               f"{_median([float(str(c['cpu'])) for c in mine]):.2f} | "
               f"{_median([float(str(c['cpu'])) for c in theirs]):.2f} | "
               f"{mine[0]['requests']} / {theirs[0]['requests'] if theirs else '-'} |")
-    starts = [float(str(c["startup"])) * 1000 for c in cells if c["tool"] == "dtn-monitor" and c["startup"]]
-    if starts:
-        print(f"\nStart-up, `dtn-monitor check` spawn to first request: median {_median(starts):.0f} ms "
-              f"(min {min(starts):.0f}, max {max(starts):.0f}; {len(starts)} runs)")
-        by_n = {int(str(c["n"])) for c in cells}
-        print("  by N (it grows with the sources: each check begins before the first request leaves): " + ", ".join(
-            f"{n}: {_median([float(str(c['startup'])) * 1000 for c in cells if c['n'] == n and c['tool'] == 'dtn-monitor' and c['startup']]):.0f} ms"
-            for n in sorted(by_n)))
+    starts: dict[int, list[float]] = {}  # N → the start-up (ms) of each dtn-monitor run
+    for c in cells:
+        if c["tool"] == "dtn-monitor" and c["startup"]:
+            starts.setdefault(int(str(c["n"])), []).append(float(str(c["startup"])) * 1000)
+    every = [ms for runs in starts.values() for ms in runs]
+    if every:
+        print(f"\nStart-up, `dtn-monitor check` spawn to first request: median {_median(every):.0f} ms "
+              f"(min {min(every):.0f}, max {max(every):.0f}; {len(every)} runs)")
+        print("  by N (it grows with the sources: each check begins before the first request leaves): "
+              + ", ".join(f"{n}: {_median(runs):.0f} ms" for n, runs in sorted(starts.items())))
 
 
 def main() -> int:
