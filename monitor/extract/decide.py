@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from monitor.extract import HIGH, LOW, MEDIUM
+from monitor.extract.changes import from_only
 from monitor.extract.document import Sentence
 from monitor.extract.scope import NL, REGIONAL_SCOPE
-from monitor.extract.statements import CHANGE, CHANGED, STATE, Statement, from_only
+from monitor.extract.statements import CHANGE, CHANGED, STATE, Statement
 from monitor.extract.tense import NOW, PAST, past_by_tense_only, told_recently
 
 _PERSISTED = re.compile(r"\b(?:steeds|altijd|jarenlang|de\s+afgelopen\s+jaren|always|for\s+years|all\s+along)\b")

@@ -169,6 +169,8 @@ def _blocks_with(low: str, offsets: list[int], words: tuple[str, ...]) -> set[in
 _DIGIT_CHARS = set("0123456789")
 _JOINERS = set(".,/-:")
 _NUMBER_ANCHORS = ("niveau", "level", "stufe", "schaal", "scale", "dtn")
+# a literal start makes each a fast scan of the whole text
+_AT_DIGIT = (re.compile(r" op [1-5]\b(?![.,:/-]?\d)"), re.compile(r" at [1-5]\b(?![.,:/-]?\d)"))
 _SPACES = str.maketrans({c: " " for c in "()[]{}'\"‘’“”„«»:;,.!?/|*•·-–—_"})
 
 
@@ -210,6 +212,11 @@ def _candidates(blocks: list[str], low: str, words: list[str]) -> set[int]:
     for b in _blocks_with(low, offsets, _NUMBER_ANCHORS) - valued:
         if _lone_digit(low[offsets[b] : offsets[b] + len(blocks[b])]):
             valued.add(b)
+    for rx in _AT_DIGIT:  # "de dreiging staat op 4"
+        for m in rx.finditer(low):
+            b = bisect_right(offsets, m.start()) - 1
+            if b not in valued and any(t in low[offsets[b] : offsets[b] + len(blocks[b])] for t in ("dreiging", "threat")):
+                valued.add(b)
     out = set()
     for b in valued:
         here = low[offsets[b - 1] if b else 0 : offsets[b] + len(blocks[b])]

@@ -4,8 +4,8 @@ A number or a name only becomes a level when grammar binds it to a level anchor:
 "dreigingsniveau" / "threat level" in the same clause, as "niveau 4", as the adjective of the
 anchor ("een substantieel dreigingsniveau"), as what "de dreiging" *is* ("de dreiging voor
 Nederland blijft substantieel"), or after a pronoun that points back at the previous
-sentence's anchor ("Dat blijft op 3 staan"). A change is "van X naar Y", "from X to Y",
-"verhoogd naar Y", "Y … neerwaarts bijgesteld naar Z". Then each statement gets its time
+sentence's anchor ("Dat blijft op 3 staan"). Changes are found by changes.py; a change the text
+says is not made leaves the level it would change from. Then each statement gets its time
 (tense.py) or is dropped as hypothetical, negated or a definition. Who the level belongs to is
 decided later (scope.py).
 """
@@ -15,17 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.extract.changes import bare_number, changing, moves, value_pattern
 from monitor.extract.document import Sentence
-from monitor.extract.tense import NOW, time_of
+from monitor.extract.tense import NOW, change_not_made, time_of
 from monitor.extract.vocab import (
     ANCHOR_WORD,
     CHANGE_VERB,
-    DIRECTION_DOWN,
-    DIRECTION_UP,
     NAME_RE,
     NAMES,
     THREAT_WORD,
-    VALUE_RE,
     agreed,
     value_of,
 )
@@ -48,26 +46,12 @@ class Statement:
     numeric: bool = False  # the level is a bare number (read on the old four-level scale where the text uses it)
 
 
-def _value(prefix: str) -> str:
-    return VALUE_RE.replace("?P<", f"?P<{prefix}")
-
-
+_V_S = value_pattern("s")
 _CLAUSE_STOP = re.compile(
     r"[.;!?]\s|[.;!?]$|,\s+(?=(?:maar|terwijl|omdat|want|hoewel|zodat|waardoor|waarna|nadat|toen|while|but|whereas|"
     r"because|although|after|when|which|wat|die|meaning|waarmee|hetgeen|dus|wat\s+betekent|dat\s+betekent|saying|adding|"
     r"citing|zeggende|stellende)\b)|\s+(?:maar|terwijl|whereas|while|but)\s+"
 )
-_V_A, _V_B, _V_S = _value("a") + r"(?:\s+scale)?", _value("b"), _value("s")
-_FROM_TO = [
-    re.compile(rf"\bvan\s+(?:het\s+)?{_V_A}(?:\s*,[^,]{{1,60}},)?\s*\)?\s*(?:naar|tot|in)\s+(?:het\s+)?{_V_B}"),
-    re.compile(rf"\bfrom\s+(?:the\s+)?{_V_A}(?:\s*,[^,]{{1,60}},)?\s*\)?\s*to\s+(?:the\s+)?{_V_B}"),
-    re.compile(rf"\bto\s+(?:the\s+)?{_V_B}\s*\)?,?\s*(?:up\s+|down\s+)?from\s+(?:the\s+)?{_V_A}"),
-    re.compile(rf"\bdu\s+{_V_A}\s+au\s+{_V_B}"),
-]
-_TO_ONLY = [
-    re.compile(rf"\b(?:naar|tot|to|into)\s+(?:het\s+|the\s+|a\s+|its\s+|their\s+|zijn\s+|haar\s+)?{_V_B}"),
-]
-_FROM_ONLY = re.compile(rf"\b(?:van(?:af)?|from)\s+(?:het\s+|the\s+)?{_V_A}\b(?!\s*(?:naar|to|tot)\b)")
 _STATE_VERB = re.compile(
     r"\b(?:is|blijft|blijven|bleef|staat|stond|stonden|geldt|gold|bedraagt|bedroeg|ligt|lag|zit|hangt|was|waren|"
     r"wordt|werd|vastgesteld|gehandhaafd|handhaaft|gesteld|gezet|remains|remained|stays|stayed|stands|stood|is|was|"
@@ -102,6 +86,15 @@ _THREAT_IS_SUB = re.compile(
     r"(?:\s+(?:tegen|voor|in|to|against|for)\s+(?:nederland|the\s+netherlands|ons\s+land))?(?:\s+\w+){0,3}?\s+"
     r"(?P<sname>" + NAME_RE + r")\s+(?:is|blijft|was|bleef)\b"
 )
+# the threat itself at a number: "de terreurdreiging staat op 4 op een schaal van 5", "blijft de terreurdreiging in
+# Nederland onaangepast op vier (op vijf)", "the terror threat remains at four"; the number ends the phrase
+_THREAT_NOUN = r"(?:(?:terroristische|terrorist|terror|jihadistische)\s+)?(?:terreur)?(?:dreiging|threat)"
+_AT_VERB = r"(?:staat|stond|blijft|bleef|ligt|lag|remains|remained|stays|stayed|stands|stood|sits|is|was)"
+_THREAT_AT = re.compile(
+    rf"\b(?:(?:de|het|the)\s+{_THREAT_NOUN}(?:\s+\w+){{0,4}}?\s+{_AT_VERB}(?:\s+\w+){{0,2}}?"
+    rf"|{_AT_VERB}\s+(?:de|the)\s+{_THREAT_NOUN}(?:\s+\w+){{0,4}}?)\s+(?:op|at)\s+{_V_S}"
+    r"(?=\s*(?:$|[,.;:()]|staan\b|liggen\b|scale\b|op\s+een\b|out\s+of\b|on\s+a\b|van\s+(?:de\s+)?(?:5|vijf)\b|uit\s+(?:5|vijf)\b))"
+)
 _SAME_LEVEL = re.compile(r"\b(?:blijft|staat|bleef|remains|stays|stayed|remained)\s+(?:nu\s+|nog\s+|now\s+|still\s+)?"
                          r"(?:op|at)\s+(?:dat|hetzelfde|dit|that|the\s+same|this)\s+(?:niveau|level)\b")
 _APPROACH = re.compile(r"\b(?:near|nearing|close\s+to|approaching|bijna|dicht\s+bij|richting|tegen\s+het)\s*$"
@@ -126,81 +119,9 @@ def clauses(clean: str) -> list[tuple[int, str]]:
     return out
 
 
-def _numeric(m: re.Match[str], prefix: str) -> bool:
-    g = m.groupdict()
-    named = any(g.get(prefix + k) for k in ("name", "paren", "after"))
-    return bool(g.get(prefix + "num") or g.get(prefix + "pnum")) and not named
-
-
-def _direction_ok(clause: str, a: int | None, b: int) -> bool:
-    if a is None:
-        return True
-    if DIRECTION_UP.search(clause) and not DIRECTION_DOWN.search(clause):
-        return b > a
-    if DIRECTION_DOWN.search(clause) and not DIRECTION_UP.search(clause):
-        return b < a
-    return a != b
-
-
-_NOMINAL = re.compile(r"\b(?:het|een)\s+(?:[a-z]+\s+)?(?:op|neer|af)?(?:verhogen|verlagen|hogen|schalen|bijstellen|aanpassen|"
-                      r"wijzigen|veranderen)\s*$")
-_ATTRIBUTIVE = re.compile(r"\b(?:het|de|een|the|an?|this|that|dit|dat|dit|nu|now)\s+(?:verhoogde|verlaagde|raised|heightened|"
-                          r"elevated|lowered|increased|reduced|hogere|lagere|higher|lower)\s*$")
-
-
 def _changes(sentence: Sentence, offset: int, clause: str) -> list[Statement]:
-    found: list[Statement] = []
-    anchored = bool(ANCHOR_WORD.search(clause) or re.search(
-        r"\b(?:niveau|level|terreurdreiging|dreiging|dreigingsbeeld|threat|alarmfase|risk|risico)\b", clause))
-    if not anchored:
-        return found
-    verb = CHANGE_VERB.search(clause)
-    for rx in _FROM_TO:
-        for m in rx.finditer(clause):
-            a, _ = value_of(m, "a")
-            b, _ = value_of(m, "b")
-            if a and b and a != b and (verb or ANCHOR_WORD.search(clause) or " gaat " in f" {clause} ") \
-                    and _direction_ok(clause, a, b):
-                found.append(Statement(CHANGE, b, a, 3, NOW, sentence, clause, offset + m.start(),
-                                       numeric=_numeric(m, "b")))
-    if found or not verb:
-        return found
-    if not _TO_ONLY[0].search(clause):
-        for anchor in ANCHOR_WORD.finditer(clause):
-            lo = max(0, anchor.start() - 40)
-            near = clause[lo : anchor.end() + 40]
-            moved = DIRECTION_UP.search(near) or DIRECTION_DOWN.search(near)
-            if not moved or "," in near[min(moved.start(), 40) : max(moved.end(), 40)]:
-                continue
-            if re.search(r"\b(?:te|to)\s*$", near[: moved.start()]) and not re.search(
-                    r"\b(?:besloten|beslist|decided|decides|announced)\b", clause):
-                continue  # "om het niveau te verlagen", "room to lower it": a purpose, no event
-            if _ATTRIBUTIVE.search(near[: moved.end()]) and moved.end() <= anchor.start() - lo + 1:
-                continue  # "het verhoogde dreigingsniveau leidde tot vragen": a raised level, not a raise
-            if _NOMINAL.search(near[: moved.end()]):
-                continue  # "het verhogen van het dreigingsniveau is een grote stap": the act named, none reported
-            return [Statement(CHANGED, 0, None, 2, NOW, sentence, clause, offset + lo + moved.start())]
-        return found
-    for rx in _TO_ONLY:
-        for m in rx.finditer(clause):
-            b, _ = value_of(m, "b")
-            if not b:
-                continue
-            before = clause[: m.start()]
-            # "niveau 4 ('substantieel') wordt neerwaarts bijgesteld naar niveau 3": the value before the verb is the old one
-            earlier = [value_of(x, "a")[0] for x in re.finditer(_V_A, before)]
-            a = next((v for v in reversed(earlier) if v and v != b), None)
-            verb = CHANGE_VERB.search(clause[: m.end()]) or CHANGE_VERB.search(clause[m.end():])
-            if verb and _direction_ok(clause, a, b):
-                found.append(Statement(CHANGE, b, a, 3 if a else 2, NOW, sentence, clause, offset + m.start(),
-                                       numeric=_numeric(m, "b")))
-    return found
-
-
-def _changing(before: str, clause: str) -> bool:
-    """Is the value after this text the old or new level of a change ("niet verhoogd naar 5", "niet naar 5 getild")?"""
-    return bool(re.search(r"\b(?:naar|to|van|vanaf|from)\s+(?:het\s+|the\s+)?(?:(?:dreigings)?niveau\s+|level\s+)?$", before)
-                and CHANGE_VERB.search(clause))
+    return [Statement(CHANGE if mv.level else CHANGED, mv.level, mv.change_from, mv.strength, NOW, sentence, clause,
+                      offset + mv.at, numeric=mv.numeric) for mv in moves(clause)]
 
 
 def _ok_name(clause: str, m: re.Match[str], group: str) -> bool:
@@ -219,7 +140,7 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
         rest = clause[anchor.end():]
         nxt = ANCHOR_WORD.search(rest)
         window = rest[: min(len(rest), 110, nxt.start() if nxt else 10_000)]
-        m = next((v for v in re.finditer(_V_S, window) if not _changing(window[: v.start()], clause)), None)
+        m = next((v for v in re.finditer(_V_S, window) if not changing(window[: v.start()], clause)), None)
         if m is None or _APPROACH.search(window[: m.start()]):
             continue
         if m.group("sname") and not _ok_name(window, m, "sname"):
@@ -227,7 +148,7 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
         if m.group("sparen") and not (m.group("snum") or m.group("sname")):
             continue
         level, consistent = value_of(m, "s")
-        add(level, 3 if consistent else 1, anchor.start(), numeric=_numeric(m, "s"))
+        add(level, 3 if consistent else 1, anchor.start(), numeric=bare_number(m, "s"))
     for m in _ADJ_ANCHOR.finditer(clause):
         if m.group("bare") and re.search(r"\b(?:a|an)\s+(?:very\s+|highly\s+|more\s+)?$", clause[: m.start()]):
             continue  # "thus posing a significant threat to this country": plain English, no level named
@@ -240,10 +161,14 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
         if THREAT_WORD.search(clause) or context:
             level, consistent = value_of(m, "s")
             strength = 3 if agreed(m, "s") else (2 if consistent else 1)  # "niveau 4 (substantieel)": said twice
-            add(level, strength, m.start(), numeric=_numeric(m, "s"))
+            add(level, strength, m.start(), numeric=bare_number(m, "s"))
     for m in _THREAT_IS.finditer(clause):
         if _ok_name(clause, m, "sname"):
             add(NAMES.get(m.group("sname")), 2, m.start())
+    for m in _THREAT_AT.finditer(clause):
+        if not (m.group("sname") and not _ok_name(clause, m, "sname")):
+            level, consistent = value_of(m, "s")
+            add(level, 2 if consistent else 1, m.start(), numeric=bare_number(m, "s"))
     for m in _BEELD_IS.finditer(clause):
         if not _NOT_A_LEVEL_AFTER.match(clause[m.end():]):
             add(NAMES.get(m.group("sname") or m.group("sname2")), 2, m.start())
@@ -258,7 +183,7 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
                 m = re.search(_V_S, clause[p.end() - 2 if rx is _PRONOUN else p.end():][:60])
                 if m and not (m.group("sname") and _NOT_A_LEVEL_AFTER.match(clause[p.end():][m.end("sname"):])):
                     level, consistent = value_of(m, "s")
-                    add(level, 2 if consistent else 1, p.start(), anaphoric=rx is not _GENERIC, numeric=_numeric(m, "s"))
+                    add(level, 2 if consistent else 1, p.start(), anaphoric=rx is not _GENERIC, numeric=bare_number(m, "s"))
     return found
 
 
@@ -282,7 +207,12 @@ def find_statements(sentence: Sentence, context: bool, referent: int | None = No
     (for "het blijft nu op dat niveau")."""
     out: list[Statement] = []
     for offset, clause in clauses(sentence.clean):
-        kept = [st for st in _changes(sentence, offset, clause) if _timed(st)]
+        changes = _changes(sentence, offset, clause)
+        kept = [st for st in changes if _timed(st)]
+        if not kept:  # "geen aanleiding om het niveau te verhogen van 4 naar 5": 4 holds
+            kept = [Statement(STATE, st.change_from, None, 2, NOW, sentence, clause, st.start, numeric=st.numeric)
+                    for st in changes if st.kind == CHANGE and st.change_from
+                    and change_not_made(clause, st.start, sentence.clean)][:1]
         if not any(st.kind == CHANGE for st in kept):
             kept += [st for st in _merged(_states(sentence, offset, clause, context)) if _timed(st)]
             if referent and _SAME_LEVEL.search(clause):
@@ -299,9 +229,3 @@ def _timed(st: Statement) -> bool:
         return False
     st.time = time
     return True
-
-
-def from_only(clean: str) -> int | None:
-    """'verlaagd van 4' without a 'naar': the old level a change statement names."""
-    m = _FROM_ONLY.search(clean)
-    return value_of(m, "a")[0] if m and CHANGE_VERB.search(clean) else None

@@ -148,6 +148,22 @@ def time_of(is_change: bool, c: str, start: int, sentence: str, in_title: bool) 
     return NOW
 
 
+_NOT_MADE = re.compile(r"\b(?:niet|geen|not|no)\b")
+_NOT_THAT = re.compile(r"\b(?:nog\s+niet|niet\s+eerder|niet\s+alleen|niet\s+enkel|niet\s+(?:langer|meer)|not\s+(?:before|"
+                       r"previously|yet|only|just)|no\s+longer)\b")
+
+
+def change_not_made(c: str, start: int, sentence: str) -> bool:
+    """The clause says this change is not made ("geen aanwijzingen om het dreigingsniveau te verhogen van 4 naar 5",
+    "is niet verlaagd van 4 naar 3"): the level it would change from holds. Not a hypothesis, not history, not "nog
+    niet eerder" or "niet alleen" (those tell of a change that was, or is, made)."""
+    end = sentence.find(c) + len(c)
+    if _HYPOTHETICAL.search(c) or sentence[end : end + 2].strip().startswith("?") or _PAST_MARK.search(c):
+        return False
+    scope = c[: max(0, start - sentence.find(c)) + 35]
+    return bool(_NOT_MADE.search(scope)) and not _NOT_THAT.search(scope)
+
+
 def tells_the_past(text: str) -> bool:
     """Does this sentence set an earlier time ("op dat moment", "toen", "destijds", "at the time")?
 

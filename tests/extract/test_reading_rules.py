@@ -135,3 +135,49 @@ def test_one_of_the_is_no_level_one() -> None:
 def test_the_national_picture_named_by_a_municipality_is_national() -> None:
     text = "Volgens de gemeente past het signaal 'binnen het landelijke dreigingsbeeld, dat al sinds 2013 substantieel is'."
     assert extract(text).level == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De terreurdreiging staat op 4 op een schaal van 5.",
+        "Na die nieuwe dreiging blijft de terreurdreiging in Nederland intussen onaangepast op vier (op vijf), meldde de NCTV.",
+        "The terror threat in the Netherlands remains at four on a scale of five.",
+        "De dreiging blijft op 4 staan, aldus de NCTV.",
+    ],
+)
+def test_the_threat_standing_at_a_number_is_the_level(text: str) -> None:
+    got = extract(text)
+    assert (got.level, got.change_to) == (4, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["De dreiging is gericht op 3 doelwitten.", "The threat remains at one of its highest points in years.",
+     "De terreurdreiging in België staat op 3."],
+)
+def test_a_number_after_the_threat_that_is_no_level_of_the_netherlands_gives_none(text: str) -> None:
+    assert extract(text).level is None
+
+
+def test_the_normal_level_beside_a_regional_raise_is_the_national_level() -> None:
+    text = ("Terrorismedreiging Utrecht voor het eerst op niveau 5\n\nDe NCTV heeft besloten het dreigingsniveau in de "
+            "provincie Utrecht tijdelijk te verhogen naar niveau 5. Het ‘normale’ dreigingsniveau is 4.")
+    got = extract(text)
+    assert (got.level, got.change_to) == (4, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Er zijn geen concrete aanwijzingen om het dreigingsniveau te verhogen van 4 naar 5.", 4),
+        ("There is no reason to raise the threat level from 4 to 5, the NCTV said.", 4),
+        # a change that was made, or is only imagined, keeps no level from before it
+        ("Niet alleen Nederland heeft het dreigingsniveau verhoogd van 3 naar 4.", None),
+        ("Het dreigingsniveau is nog niet eerder verhoogd van 4 naar 5.", None),
+        ("Als het dreigingsniveau niet wordt verlaagd van 4 naar 3, blijven de maatregelen.", None),
+    ],
+)
+def test_a_change_not_made_leaves_the_level_it_would_change_from(text: str, level: int | None) -> None:
+    got = extract(text)
+    assert (got.level, got.change_to) == (level, None)
