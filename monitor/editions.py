@@ -66,9 +66,11 @@ _NUMBERED = [
     ),
     # DTN 51 · DTN-51 · DTN nr48 · DTN51 · dtn8
     lazy(rf"\b{_ABBR}\s*[-–]?\s*{_MARK}?{_NUM}", re.I),
-    # het 38e Dreigingsbeeld · de 57e editie van het Dreigingsbeeld · 48ste DTN · the 51st Terrorist Threat Assessment
+    # het 38e Dreigingsbeeld · de 57e editie van het Dreigingsbeeld · het 45e rapport over het DTN · 48ste DTN ·
+    # the 51st Terrorist Threat Assessment
     lazy(
-        r"\b(?P<n>\d{1,3})\s*(?:e|ste|de|st|nd|rd|th)\s+(?:editie\s+van\s+het\s+|edition\s+of\s+the\s+)?"
+        r"\b(?P<n>\d{1,3})\s*(?:e|ste|de|st|nd|rd|th)\s+(?:(?:editie|uitgave|rapport)\s+(?:van|over)\s+het\s+|"
+        r"(?:edition|issue|report)\s+(?:of|on)\s+the\s+)?"
         r"(?:dreigingsbeeld|dtn\b|terror(?:ist|ism)\s+threat\s+assessment)",
         re.I,
     ),

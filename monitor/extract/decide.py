@@ -20,7 +20,7 @@ from monitor.extract.changes import from_only
 from monitor.extract.document import Sentence
 from monitor.extract.scope import NL, REGIONAL_SCOPE
 from monitor.extract.statements import CHANGE, CHANGED, STATE, Statement
-from monitor.extract.tense import NOW, PAST, past_by_tense_only, told_recently
+from monitor.extract.tense import NOW, PAST, past_by_tense_only, told_of_an_earlier_month, told_recently
 
 _PERSISTED = re.compile(r"\b(?:steeds|altijd|jarenlang|de\s+afgelopen\s+jaren|always|for\s+years|all\s+along)\b")
 _REST = re.compile(r"\b(?:rest\s+van|de\s+rest|rest\s+of|elders|elsewhere)\b")
@@ -51,7 +51,7 @@ def answer(statements: list[Statement], sentences: list[Sentence], published: st
     if any(s.scope == REGIONAL_SCOPE and s.kind == CHANGE and s.time == NOW for s in statements):
         # the news is a region's change: "steeds op 4 blijven staan" tells the time before it, not today
         mine = [s for s in mine if not (s.kind == STATE and _PERSISTED.search(s.clause) and not _REST.search(s.clause))]
-    news = [s for s in mine if s.kind == CHANGE and s.time == NOW]
+    news = [s for s in mine if s.kind == CHANGE and s.time == NOW and not told_of_an_earlier_month(s.clause, published)]
     states = [s for s in mine if s.kind == STATE and s.time == NOW]
     unsaid = [s for s in mine if s.kind == CHANGED and s.time == NOW]
     if not news and unsaid:

@@ -58,6 +58,9 @@ _LIST = re.compile(
 _COUNT = re.compile(
     r"\b(?:one|één|een)\s+(?:of|van)\s+(?:the|de|het|our|onze)\b"  # "remains one of the most direct risks"
     r"|\b(?:\d+|een|één|twee|drie|vier|vijf|zes|one|two|three|four|five|six)\s+"
+    # "two terrorist attacks", "drie verijdelde aanslagen": a count with its adjective
+    r"(?:(?:terrorist|terroristische|jihadist|jihadistische|deadly|dodelijke|major|grote|foiled|verijdelde|new|nieuwe|"
+    r"recent|recente)\s+(?=aanslagen|attacks|verdachten|suspects|arrestaties|arrests|doden|deaths))?"
     r"(?:keer|maal|times|niveaus|levels|dreigingsniveaus|(?:terror(?:ist|ism)?\s+)?(?:threat|alert|warning)\s+levels|stappen|personen|mensen|people|persons|doden|deaths|"
     r"jaar|jaren|years?|maanden|months?|weken|weeks?|dagen|days?|uur|hours?|minuten|minutes?|procent|percent|%|"
     r"editions?|edities|keer\s+per\s+jaar|landen|countries|verdachten|suspects|arrestaties|arrests|aanslagen|attacks|"

@@ -18,9 +18,13 @@ _LABEL = re.compile(
     r"^\s*(?:[•·*-]\s*|\()?(?:datum(?:\s+laatste\s+aanpassing)?|date|voorgesteld|gepubliceerd(?:\s+op)?|publicatiedatum|documentdatum|datum\s+publicatie|"
     r"published(?:\s+on)?|publication\s+date|verschenen(?:\s+op)?|geplaatst(?:\s+op)?|laatst\s+gewijzigd|"
     r"vastgesteld|beantwoord|actueel\s+dreigingsniveau|posted(?:\s+on)?|updated(?:\s+on)?|reviewed|"
-    r"bijgewerkt(?:\s+op)?)\s*[:|]?\s*(?P<d>.{4,40})",
+    r"bijgewerkt(?:\s+op)?|created)\s*[:|]?\s*(?P<d>.{4,40})",
     re.I,
 )
+# a letter's label column: "Datum" on its own line, the date on the next ("Datum\n5 februari 2015")
+_LABEL_ALONE = re.compile(r"^\s*(?:datum|date|created|gepubliceerd|published|publicatiedatum)\s*:?\s*$", re.I)
+# the outlet before a date line: "- The Washington Times - Wednesday, March 13, 2013"
+_OUTLET = re.compile(r"^\s*[-–]?\s*(?:[A-Z][\w.&']*\s+){0,4}[A-Z][\w.&']*\s+[-–|]\s+")
 # a letterhead's date in the middle of its line: "Division NCTb Date 9 September 2008 Our ref. …"
 _LETTERHEAD = re.compile(r"\b(?:Datum|Date)\s*:?\s+(?P<d>\d{1,2}\s+[A-Za-z]+\s+(?:19|20)\d\d)\b")
 _BYLINE = re.compile(r"^\s*(?:door|by)\s+[^-–|,]{2,40}?\s*[-–|,]\s*(?P<d>\d.{5,30})", re.I)
@@ -75,7 +79,9 @@ def _full(fragment: str, *, dateline: bool = False) -> str | None:
 def published(doc: Document) -> tuple[str | None, str | None]:
     """(date, evidence): 'YYYY-MM-DD', or 'YYYY-MM' where only the month is given."""
     lines = doc.lines
-    for ln in lines:
+    for ln, after in zip(lines, [*lines[1:], ""], strict=True):
+        if _LABEL_ALONE.match(ln) and (d := _full(after[:40])):
+            return d, f"{ln} {after}"[:200]
         label = _LABEL.match(ln) or _BYLINE.match(ln)
         m = label or _DATELINE.match(ln)
         if m:
@@ -90,7 +96,7 @@ def published(doc: Document) -> tuple[str | None, str | None]:
                 return d, ln[:200]
     marker = doc.date_marker
     for i, ln in enumerate(lines[:8]):
-        line = _ORDINAL_DAY.sub(r"\1", ln) if len(ln) <= 120 else ""
+        line = _ORDINAL_DAY.sub(r"\1", _OUTLET.sub("", ln)) if len(ln) <= 120 else ""
         m = _BARE.match(line.replace("7.", "7").strip()) or _BARE.match(re.sub(r"(\d)\.\s", r"\1 ", line))
         if m is None and i < 2:  # a title that ends with its date: "Security Alert – … (December 15, 2023)"
             m = _TITLE_DATE.search(line)

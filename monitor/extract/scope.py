@@ -121,7 +121,7 @@ def assign(doc: Document, statements: list[Statement]) -> None:
         marks = markers(sentence.clean)
         for st in by_sentence.get(sentence.index, []):
             st.scope = _scope_of(st, marks, carried.get(sentence.paragraph), doc_frame, home)
-            if st.scope == NL and _restricted_later(doc, sentence, st.level):
+            if st.scope == NL and (_restricted_here(st) or _restricted_later(doc, sentence, st.level)):
                 st.scope = REGIONAL_SCOPE
         # what a later clause without a marker belongs to: the last anchor's scope (a place named in
         # passing — "the attacks in France and Austria illustrate …" — says nothing of whose level follows)
@@ -132,6 +132,10 @@ def assign(doc: Document, statements: list[Statement]) -> None:
             # "België is opgeschrikt door een aanslag. … is het dreigingsniveau verhoogd naar 4": a country as
             # the subject of a sentence is the topic of the next ones
             carried[sentence.paragraph] = FOREIGN_SCOPE
+        elif any(sc == "nctv" for _p, sc in marks) and all(_resolve(sc, home) == NL for _p, sc in marks):
+            # "… de boodschap van het nieuwe dreigingsbeeld terrorisme van de NCTV. Het op een na hoogste
+            # dreigingsniveau (4 op een schaal van 5) blijft van kracht": the NCTV's assessment speaks of its own level
+            carried.setdefault(sentence.paragraph, NL)  # (a place the paragraph named before stays its topic)
     _same_level_same_place(statements)
 
 
@@ -143,6 +147,20 @@ def _same_level_same_place(statements: list[Statement]) -> None:
         if st.scope == NL and st.level in regional and not _WHOLE_COUNTRY.search(st.clause) \
                 and not re.search(r"\b(?:nederland|netherlands)\b", st.clause[:60]):
             st.scope = REGIONAL_SCOPE
+
+
+def _restricted_here(st: Statement) -> bool:
+    """The rest of its clause puts this level on a region only, and names no other level after that ("het hoogste
+    dreigingsniveau 5 af te kondigen, uitsluitend voor de provincie Utrecht")."""
+    rest = st.clause[max(0, st.start - st.sentence.clean.find(st.clause)) :]
+    m = _RESTRICTED.search(rest)
+    if m is None or _WHOLE_COUNTRY.search(rest):
+        return False
+    tail = rest[m.start() :]
+    return bool(REGIONAL.search(tail)) and not _OTHER_LEVEL.search(tail)
+
+
+_OTHER_LEVEL = re.compile(rf"\b(?:[1-5]|{NAME_RE})\b")
 
 
 def _restricted_later(doc: Document, sentence: Sentence, level: int) -> bool:

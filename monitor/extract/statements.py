@@ -51,6 +51,7 @@ _CLAUSE_STOP = re.compile(
     r"[.;!?]\s|[.;!?]$|,\s+(?=(?:maar|terwijl|omdat|want|hoewel|zodat|waardoor|waarna|nadat|toen|while|but|whereas|"
     r"because|although|after|when|which|wat|die|meaning|waarmee|hetgeen|dus|wat\s+betekent|dat\s+betekent|saying|adding|"
     r"citing|zeggende|stellende)\b)|\s+(?:maar|terwijl|whereas|while|but)\s+"
+    r"|\s+-\s+(?=(?:that|which|this|dat|wat|dit)\s+(?:means|betekent)\b)"  # "remains at four - that means …"
 )
 _STATE_VERB = re.compile(
     r"\b(?:is|blijft|blijven|bleef|staat|stond|stonden|geldt|gold|bedraagt|bedroeg|ligt|lag|zit|hangt|was|waren|"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from monitor import dates
 from monitor.extract.vocab import STRONG_ANCHOR
 from monitor.lazy_re import lazy
 
@@ -17,7 +18,8 @@ NOW, PAST = "now", "past"
 _HYPOTHETICAL = re.compile(
     r"\b(?:zou|zouden|mocht|mochten|indien|tenzij|wanneer|pas\s+als|alleen\s+(?:als|wanneer)|als\s+er|als\s+het|"
     r"if|would|could|might|should|must|unless|whether|in\s+case|only\s+if|would\s+be|zal\s+\w+\s+(?:worden|gaan)|"
-    r"moet\s+(?:\w+\s+)?worden|dient\s+(?:\w+\s+)?te\s+worden)\b"
+    r"moet\s+(?:\w+\s+)?worden|dient\s+(?:\w+\s+)?te\s+worden|kan\s+(?:\w+\s+){0,4}?worden|kunnen\s+(?:\w+\s+){0,4}?worden|"
+    r"can\s+be|may\s+be)\b"
     r"|\?\s*$"
 )
 _MODAL_CHANGE = re.compile(r"\b(?:kan|kunnen|moet|moeten|wil|willen|overweeg\w*|rechtvaardig\w*|justif(?:y|ies|ied)|"
@@ -59,6 +61,7 @@ _KEEPS = re.compile(r"\b(?:remains|stays|blijft|blijven)\b")
 _STILL = re.compile(r"\b(?:geldt\s+nog|nog\s+(?:steeds|altijd)|still)\b")
 _PRESENT_STATE = re.compile(r"\b(?:geldt|bedraagt|staat\s+(?:op|vastgesteld)|"
                             r"has\s+been\s+(?:maintained|kept|set)|is\s+(?:maintained|kept|set|currently))\b")
+_SPAN_END = re.compile(r"\b(?:date|before|voordat|tot|throughout|gedurende)\b")
 _REMAINED = re.compile(r"\b(?:remained|stayed|bleef|bleven)\b")
 _REPORTED = re.compile(r"\b(?:said|says|saying|announced|stated|reported|according\s+to|zei|zegt|meldde|meldt|liet\s+weten|"
                        r"maakte|aldus|volgens)\b")
@@ -66,6 +69,8 @@ _DEFINITION = re.compile(
     r"\b(?:betekent|betekenen|houdt\s+in|wil\s+zeggen|geeft\s+aan|staat\s+voor|means|indicates|stands\s+for)\b"
     r"|\b(?:wordt|worden|is|are)\s+(?:ingesteld|afgekondigd|set|declared)\s+(?:\w+\s+){0,2}?(?:na|bij|als|wanneer|after|when|if)\b"
     r"|\bbij\s+(?:dreigings)?niveau\b|^\s*at\s+level\s+\w+\b"
+    # a threshold: "vanaf dreigingsniveau 3", "niveau 4 of hoger", "level 3 and above"
+    r"|\bvanaf\s+(?:het\s+)?(?:dreigings)?niveau\b|\b(?:niveau|level)\s+[1-5]\s+(?:of|en|or|and)\s+(?:hoger|higher|above)\b"
 )
 
 
@@ -136,8 +141,10 @@ def time_of(is_change: bool, c: str, start: int, sentence: str, in_title: bool) 
         return PAST  # "Op dat moment geldt niveau 2": a present tense telling a past moment
     if _PRESENT_STATE.search(c):
         return NOW
-    if _REMAINED.search(c) and _REPORTED.search(sentence) and not _PAST_MARK.search(c):
-        return NOW  # "the level remained at three, the NCTV said": reported speech keeps the present
+    if _REMAINED.search(c) and not _PAST_MARK.search(c) and (_REPORTED.search(sentence) or not _SPAN_END.search(c)):
+        # "the level remained at three, the NCTV said", "The threat level remained at three out of five" in the report
+        # of an assessment: it still holds (not "remained at 4 throughout 2019", "… before it was lowered")
+        return NOW
     if _CONTINUITY.search(c) and not _PAST_POINT.search(c):
         return NOW  # "bleef in 2024 ongewijzigd op 4", "remained unchanged": it still holds
     past_tense = bool(_PAST_TENSE.search(c)) and not _PERFECT_OR_PRESENT.search(c)
@@ -146,6 +153,19 @@ def time_of(is_change: bool, c: str, start: int, sentence: str, in_title: bool) 
     if _PAST_MARK.search(c) and past_tense and not re.search(r"\b(?:sinds|since|al|nog|still|ook)\b", c):
         return PAST
     return NOW
+
+
+_MONTH_NAMES = "|".join(m for m in sorted(dates.MONTHS, key=len, reverse=True) if len(m) > 3 or m in ("mei", "may"))
+_IN_MONTH = lazy(rf"\b(?:in|halverwege|medio|begin|eind|half|early|mid|late)[-\s]+(?P<m>{_MONTH_NAMES})\b(?!\s*\d)")
+
+
+def told_of_an_earlier_month(clause: str, published: str | None) -> bool:
+    """A change told in the simple past in a month that is not the text's own ("verhoogde halverwege december" in a
+    text of March): history the text recalls, not its news."""
+    m = _IN_MONTH.search(clause) if published and len(published) >= 7 else None
+    if m is None or not _PAST_TENSE.search(clause) or _PERFECT_OR_PRESENT.search(clause):
+        return False
+    return dates.MONTHS[m.group("m")] != int(published[5:7])  # type: ignore[index]
 
 
 _NOT_MADE = re.compile(r"\b(?:niet|geen|not|no)\b")

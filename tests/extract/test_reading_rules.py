@@ -181,3 +181,64 @@ def test_the_normal_level_beside_a_regional_raise_is_the_national_level() -> Non
 def test_a_change_not_made_leaves_the_level_it_would_change_from(text: str, level: int | None) -> None:
     got = extract(text)
     assert (got.level, got.change_to) == (level, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # a count beside the anchor is no level; the level after it, up to "- that means", is
+        ("There is no reason to increase the terrorism threat level in the Netherlands following two terrorist attacks "
+         "in Spain.", None),
+        ("The threat level in the Netherlands remains at four out of five - that means that there is a real chance of an "
+         "attack.", 4),
+        # a level put on a province in its own clause, and a threshold, are not the national level
+        ("De NCTV heeft besloten het hoogste dreigingsniveau 5 af te kondigen, uitsluitend voor de provincie Utrecht.", None),
+        ("Aan te raden voor elk evenement tijdens verhoogde terreurdreiging (i.e. vanaf dreigingsniveau 3).", None),
+        ("Volgens de NCTV kan het dreigingsniveau 5 worden afgekondigd.", None),
+        # "remained" in the report of an assessment still holds; over a span that ended, it does not
+        ("There is no concrete evidence of a plan, the NCTV stated in its 54th threat assessment. "
+         "The threat level remained at three out of five.", 3),
+        ("The threat level remained at four throughout 2019.", None),
+        # a sentence on the NCTV's assessment makes the next one's level the Dutch one, whatever the headline's country
+        ("Over de hele wereld wordt geschokt gereageerd op de aanslag in het Duitse Maagdenburg. Ook in Nederland zijn er "
+         "kerstevenementen.\n\nDat ook in Nederland alertheid geboden is, was de boodschap van het nieuwe dreigingsbeeld "
+         "terrorisme van de NCTV. Het op een na hoogste dreigingsniveau (4 op een schaal van 5) blijft van kracht.", 4),
+    ],
+)
+def test_counts_thresholds_regions_and_spans_are_told_apart_from_the_level(text: str, level: int | None) -> None:
+    assert extract(text).level == level
+
+
+@pytest.mark.parametrize(("published", "change"), [("2024-03", (None, None)), ("2023-12", (3, 4))])
+def test_a_change_told_in_another_month_than_the_texts_own_is_history(published: str, change: tuple[int, int]) -> None:
+    got = extract(f" date {published} De NCTV verhoogde halverwege december het dreigingsniveau van 3 naar 4. "
+                  "Arnhem kampt met een lokale dreiging.")
+    assert (got.change_from, got.change_to) == change
+
+
+@pytest.mark.parametrize(
+    ("text", "dtn"),
+    [
+        ("Dat zegt de NCTV in het vrijdag verschenen 45e rapport over het Dreigingsbeeld Terrorisme Nederland (DTN).", 45),
+        ("Threat level\n\n2 Terrorist Threat Assessment for the Netherlands 53\n\nOn the basis of the Terrorist Threat "
+         "Assessment for the Netherlands (DTN) 53, the threat level is currently set at 3.", 53),
+    ],
+)
+def test_an_edition_named_as_a_report_or_as_the_basis_of_the_level_is_the_texts_edition(text: str, dtn: int) -> None:
+    assert extract(text).dtn == dtn
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Antwoord Kamervragen\n> Retouradres Postbus 16950 2500 BZ Den Haag\nAan de Voorzitter van de Tweede Kamer\n"
+         "Postbus 20018\n2500 EA DEN HAAG\nNationaal Coördinator\nTerrorismebestrijding en Veiligheid\nTurfmarkt 147\n"
+         "Ons kenmerk\nDatum\n5 februari 2015\nOnderwerp Antwoord Kamervragen", "2015-02-05"),
+        ("A BIG JOB AHEAD\n\nIdentifier: 04THEHAGUE1201\nCreated: 2004-05-14 16:51:00\nClassification: CONFIDENTIAL",
+         "2004-05-14"),
+        ("- The Washington Times - Wednesday, March 13, 2013\n\nThe Dutch government on Wednesday raised ...", "2013-03-13"),
+    ],
+)
+def test_a_date_under_its_label_a_created_stamp_and_an_outlets_date_line_are_the_texts_date(text: str,
+                                                                                             published: str) -> None:
+    assert extract(text).published == published
