@@ -5,8 +5,8 @@ lookups on every pool check, a cancel scope per read and write. For a tool whose
 hundreds of 304s, that was a visible share of a cycle's CPU in a sampling profile. httpcore documents
 the network backend as the place to plug in another I/O layer: this is one, on the event loop we already
 run. Everything above it (connection pool, HTTP/1.1 state machine, decoding, the exception tree) is
-httpx's and httpcore's own; httpcore still imports anyio for its locks. Proxies from the environment
-keep httpx's default transports.
+httpx's and httpcore's own; the pool's locks and events are asyncio's (http_sync.py). Proxies from the
+environment keep httpx's default transports.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Any
 
 import httpcore
 import httpx
+
+from monitor import http_sync
 
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
@@ -113,6 +115,7 @@ class AsyncioTransport(httpx.AsyncHTTPTransport):
 
     def __init__(self, *, verify: bool | ssl.SSLContext = True, limits: httpx.Limits | None = None) -> None:
         limits = limits or httpx.Limits()
+        http_sync.install()  # asyncio's lock and event in httpcore's pool, not anyio's
         # deliberately not super().__init__(): that builds an anyio pool (and a trust store) only to drop it;
         # the parent's methods use nothing but self._pool
         self._pool = httpcore.AsyncConnectionPool(
