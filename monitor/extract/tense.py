@@ -18,8 +18,10 @@ NOW, PAST = "now", "past"
 _HYPOTHETICAL = re.compile(
     r"\b(?:zou|zouden|mocht|mochten|indien|tenzij|wanneer|pas\s+als|alleen\s+(?:als|wanneer)|als\s+er|als\s+het|"
     r"if|would|could|might|should|must|unless|whether|in\s+case|only\s+if|would\s+be|zal\s+\w+\s+(?:worden|gaan)|"
-    r"moet\s+(?:\w+\s+)?worden|dient\s+(?:\w+\s+)?te\s+worden|kan\s+(?:\w+\s+){0,4}?worden|kunnen\s+(?:\w+\s+){0,4}?worden|"
-    r"can\s+be|may\s+be)\b"
+    r"moet\s+(?:\w+\s+)?worden|dient\s+(?:\w+\s+)?te\s+worden|"
+    # a level that can be declared or moved: "kan het dreigingsniveau 5 worden afgekondigd", "can be raised"
+    r"(?:kan|kunnen)\s+(?:\w+\s+){0,4}?worden\s+(?:afgekondigd|ingesteld|verhoogd|verlaagd|opgeschaald|afgeschaald|"
+    r"bijgesteld|aangepast)|(?:can|may)\s+be\s+(?:declared|raised|lowered|increased|decreased|set))\b"
     r"|\?\s*$"
 )
 _MODAL_CHANGE = re.compile(r"\b(?:kan|kunnen|moet|moeten|wil|willen|overweeg\w*|rechtvaardig\w*|justif(?:y|ies|ied)|"
@@ -162,10 +164,12 @@ _IN_MONTH = lazy(rf"\b(?:in|halverwege|medio|begin|eind|half|early|mid|late)[-\s
 def told_of_an_earlier_month(clause: str, published: str | None) -> bool:
     """A change told in the simple past in a month that is not the text's own ("verhoogde halverwege december" in a
     text of March): history the text recalls, not its news."""
-    m = _IN_MONTH.search(clause) if published and len(published) >= 7 else None
+    if not published or len(published) < 7:
+        return False
+    m = _IN_MONTH.search(clause)
     if m is None or not _PAST_TENSE.search(clause) or _PERFECT_OR_PRESENT.search(clause):
         return False
-    return dates.MONTHS[m.group("m")] != int(published[5:7])  # type: ignore[index]
+    return dates.MONTHS[m.group("m")] != int(published[5:7])
 
 
 _NOT_MADE = re.compile(r"\b(?:niet|geen|not|no)\b")
