@@ -31,6 +31,7 @@ UNSEEN2 = ROOT / "tests" / "extract" / "unseen2"
 UNSEEN3 = ROOT / "tests" / "extract" / "unseen3"
 UNSEEN4 = ROOT / "tests" / "extract" / "unseen4"
 UNSEEN5 = ROOT / "tests" / "extract" / "unseen5"
+UNSEEN6 = ROOT / "tests" / "extract" / "unseen6"
 CASES = ROOT / "tests" / "extract" / "cases"
 SEEDS = [ROOT.parent / "shared" / "seeds", ROOT / "tests" / "extract" / "seeds"]
 
@@ -119,6 +120,7 @@ def main() -> int:
     unseen3 = score(corpus(UNSEEN3, seeds=False))
     unseen4 = score(corpus(UNSEEN4, seeds=False))
     unseen5 = score(corpus(UNSEEN5, seeds=False))
+    unseen6 = score(corpus(UNSEEN6, seeds=False))
     synth = score(synthetic())
     print("| texts | all fields right | dtn | level | level_name | change_from | change_to | published "
           "| invented levels | missed levels | wrong levels |")
@@ -126,7 +128,7 @@ def main() -> int:
     for label, s in (("real corpus + seeds", real), ("real held-out set", held), ("real unseen set", unseen),
                      ("real second unseen set", unseen2), ("real third unseen set", unseen3),
                      ("real fourth unseen set", unseen4), ("real fifth unseen set", unseen5),
-                     ("synthetic cases", synth)):
+                     ("real sixth unseen set", unseen6), ("synthetic cases", synth)):
         if not s["n"]:
             continue
         pf = s["per_field"]
@@ -138,7 +140,8 @@ def main() -> int:
     print(f"\nCPU per realistic {size // 1000} KB page: median {median:.2f} ms, max {worst:.2f} ms (200 calls)")
     if args.misses:
         for label, s in (("real", real), ("held-out", held), ("unseen", unseen), ("unseen2", unseen2), ("unseen3", unseen3),
-                         ("unseen4", unseen4), ("unseen5", unseen5), ("synthetic", synth)):
+                         ("unseen4", unseen4), ("unseen5", unseen5), ("unseen6", unseen6),
+                         ("synthetic", synth)):
             for name, diff, evidence in s["misses"]:  # type: ignore[union-attr]
                 print(f"\n[{label}] {name}: {diff}\n    evidence: {evidence}")
     return 0

@@ -27,7 +27,12 @@ _LABEL_ALONE = re.compile(r"^\s*(?:datum|date|created|gepubliceerd|published|pub
 _OUTLET = re.compile(r"^\s*[-–]?\s*(?:[A-Z][\w.&']*\s+){0,4}[A-Z][\w.&']*\s+[-–|]\s+")
 # a letterhead's date in the middle of its line: "Division NCTb Date 9 September 2008 Our ref. …"
 _LETTERHEAD = re.compile(r"\b(?:Datum|Date)\s*:?\s+(?P<d>\d{1,2}\s+[A-Za-z]+\s+(?:19|20)\d\d)\b")
-_BYLINE = re.compile(r"^\s*(?:door|by)\s+[^-–|,]{2,40}?\s*[-–|,]\s*(?P<d>\d.{5,30})", re.I)
+_BYLINE = re.compile(
+    r"^\s*(?:[\w ]{1,20}\|\s*)?(?:door|by)\s+[^-–|,]{2,40}?\s*(?:[-–|,]\s*(?P<d>\d.{5,30})"
+    rf"|\s(?P<md>(?:{dates.MONTH_ALT})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d)\s*$)"  # "Local | By Correspondent December 5, 2025"
+    r"|^\s*redactie\s+(?P<rd>\d{1,2}\s+[a-z]+\.?\s+(?:19|20)\d\d)",  # "Redactie 13 juni 2014, 00:00"
+    re.I,
+)
 _LAST_UPDATED = re.compile(r"^\s*(?:last\s+updated|laatst\s+bijgewerkt)\s*(?:on|op)?\s*[:|]?\s*(?P<d>.{4,40})", re.I)
 _META_LINE = re.compile(
     r"\b(?:nieuwsbericht|news\s+item|kamerstuk|publicatie|brief|rapport|toespraak|document|persbericht|press\s+release|"
@@ -85,7 +90,8 @@ def published(doc: Document) -> tuple[str | None, str | None]:
         label = _LABEL.match(ln) or _BYLINE.match(ln)
         m = label or _DATELINE.match(ln)
         if m:
-            d = _full(m.group("d"), dateline=label is None)
+            found = m.group("d") or m.groupdict().get("md") or m.groupdict().get("rd") or ""
+            d = _full(found, dateline=label is None)
             if d:
                 return d, ln[:200]
     for ln in lines:

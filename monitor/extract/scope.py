@@ -154,8 +154,8 @@ def _restricted_here(st: Statement) -> bool:
     dreigingsniveau 5 af te kondigen, uitsluitend voor de provincie Utrecht")."""
     rest = st.clause[max(0, st.start - st.sentence.clean.find(st.clause)) :]
     m = _RESTRICTED.search(rest)
-    if m is None or _WHOLE_COUNTRY.search(rest):
-        return False
+    if m is None or _WHOLE_COUNTRY.search(rest) or DOMESTIC.search(rest, 0, m.start()):
+        return False  # ("het dreigingsniveau is in Nederland 4, in de provincie Utrecht …": the country's, then the region's)
     tail = rest[m.start() :]
     return bool(REGIONAL.search(tail)) and not _OTHER_LEVEL.search(tail)
 
@@ -179,7 +179,8 @@ def _restricted_later(doc: Document, sentence: Sentence, level: int) -> bool:
 def _adjacent(st: Statement, marks: list[tuple[int, str]], home: str) -> str | None:
     """A place right after the anchor ("het dreigingsniveau in/voor X", "Dreigingsniveau 5 in Nederlandse provincie
     Utrecht"): it decides, and the most specific place in it wins (a province over its country)."""
-    near = [s for p, s in marks if st.start <= p <= st.start + 45 and s != "nctv"]
+    comma = st.sentence.clean.find(",", st.start, st.start + 45)  # "is in Nederland 4, in de provincie Utrecht …"
+    near = [s for p, s in marks if st.start <= p <= (st.start + 45 if comma < 0 else comma) and s != "nctv"]
     if not near:
         return None
     if REGIONAL_SCOPE in near and not _WHOLE_COUNTRY.search(st.sentence.clean[st.start : st.start + 60]):

@@ -129,7 +129,7 @@ FOREIGN = re.compile(
     r"luxemburg|luxembourg|polen|poland)\b"
 )
 OTHER_AUTHORITY = re.compile(
-    r"\b(?:reisadvie[sz]\w*|travel\s+advi[cs]\w*|advisory|state\s+department|department\s+of\s+state|fcdo|"
+    r"\b(?:reisadvie[sz]\w*|reiswaarschuwing\w*|travel\s+advi[cs]\w*|travel\s+(?:warning|alert)s?|advisory|state\s+department|department\s+of\s+state|fcdo|"
     r"foreign\s+(?:and\s+commonwealth\s+|commonwealth\s+and\s+development\s+)?office|exercise\s+(?:increased|a\s+high\s+degree\s+of)\s+caution|"
     r"alerteringssysteem\w*|alerteringsniveau\w*|atb|basisniveau|lichte\s+dreiging|matige\s+dreiging|hoge\s+dreiging|"
     r"fase\s+\d|code\s+(?:rood|oranje|geel)|veiligheidsregio|politie(?:korps)?\s+(?:verhoogt|heeft)|"

@@ -242,3 +242,27 @@ def test_an_edition_named_as_a_report_or_as_the_basis_of_the_level_is_the_texts_
 def test_a_date_under_its_label_a_created_stamp_and_an_outlets_date_line_are_the_texts_date(text: str,
                                                                                              published: str) -> None:
     assert extract(text).published == published
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # another authority's scale named after the value; the country's level before a region's in one sentence
+        ("The Netherlands has been raised to level “2” travel warning, joining popular destinations.", None),
+        ("Het dreigingsniveau is in Nederland 4, in de provincie Utrecht is dat in elk geval tot 18.00 uur 5.", 4),
+    ],
+)
+def test_a_travel_warning_and_a_region_after_the_country_do_not_take_the_level(text: str, level: int | None) -> None:
+    assert extract(text).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("• Curaçao Chronicle\n\nDutch Government: No Immediate Threat\n\nLocal | By Correspondent December 5, 2025\n\n"
+         "THE HAGUE – The Dutch government says ...", "2025-12-05"),
+        ("Toch extra Toezicht\nBinnenland\n\nRedactie 13 juni 2014, 00:00\n\nEindelijk lijkt de overheid ...", "2014-06-13"),
+    ],
+)
+def test_a_byline_with_its_date_is_the_texts_date(text: str, published: str) -> None:
+    assert extract(text).published == published
