@@ -58,11 +58,16 @@ class AsyncEvent:
         self._event.set()
 
     async def wait(self, timeout: float | None = None) -> None:
-        """Wait until set; no connection within `timeout` is httpcore's PoolTimeout, as with anyio."""
+        """Wait until set; no connection within `timeout` is httpcore's PoolTimeout, as with anyio.
+
+        A connection handed over in the same loop turn as the deadline is taken, as anyio does: asyncio's timeout
+        would cancel the finished wait, and the pool would keep that connection, never opened, as active for good."""
         try:
             async with asyncio.timeout(timeout):
                 await self._event.wait()
         except TimeoutError:
+            if self._event.is_set():
+                return
             raise httpcore.PoolTimeout(f"no connection from the pool within {timeout}s") from None
 
 

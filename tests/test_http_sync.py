@@ -6,6 +6,8 @@ import asyncio
 import subprocess
 import sys
 import textwrap
+import time
+from typing import Any
 
 import httpcore
 import httpx
@@ -113,5 +115,37 @@ def test_the_lock_lets_one_holder_in_at_a_time() -> None:
 
         await asyncio.gather(*(hold() for _ in range(5)))
         assert most[0] == 1
+
+    asyncio.run(go())
+
+
+def test_a_connection_handed_over_as_the_pool_deadline_passes_is_used_and_not_kept_for_good() -> None:
+    """(found in review: asyncio's timeout cancelled a wait that had just been granted)"""
+
+    async def go() -> None:
+        server = RawServer(headers=b"Connection: close\r\n")  # each answer ends its connection
+        transport = AsyncioTransport(limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
+
+        async def trace(name: str, info: dict[str, Any]) -> None:
+            if name == "http11.response_closed.complete":
+                time.sleep(0.15)  # the waiting request's pool deadline passes while the first one finishes
+                await asyncio.sleep(0)
+
+        def request(path: str, timeout: httpx.Timeout, **extensions: Any) -> httpx.Request:
+            return httpx.Request("GET", f"{base}{path}", extensions={"timeout": timeout.as_dict(), **extensions})
+
+        async with server.running() as base:
+            first = await transport.handle_async_request(request("/a", httpx.Timeout(5.0), trace=trace))
+            waiting = asyncio.create_task(transport.handle_async_request(request("/b", httpx.Timeout(5.0, pool=0.1))))
+            await asyncio.sleep(0.01)  # it waits for the only connection
+            await first.aread()
+            await first.aclose()  # the connection is given back (closed: the pool opens a new one for the waiting)
+            answer = await waiting
+            assert await answer.aread() == BODY
+            await answer.aclose()
+            later = await transport.handle_async_request(request("/c", httpx.Timeout(5.0, pool=1.0)))
+            assert await later.aread() == BODY
+            await later.aclose()
+        await transport.aclose()
 
     asyncio.run(go())
