@@ -69,9 +69,11 @@ _NUMBERED = [
     # het 38e Dreigingsbeeld · de 57e editie van het Dreigingsbeeld · het 45e rapport over het DTN · 48ste DTN ·
     # the 51st Terrorist Threat Assessment
     lazy(
-        r"\b(?P<n>\d{1,3})\s*(?:e|ste|de|st|nd|rd|th)\s+(?:(?:editie|uitgave|rapport)\s+(?:van|over)\s+het\s+|"
-        r"(?:edition|issue|report)\s+(?:of|on)\s+the\s+)?"
-        r"(?:dreigingsbeeld|dtn\b|terror(?:ist|ism)\s+threat\s+assessment)",
+        r"\b(?P<n>\d{1,3})\s*(?:e|ste|de|st|nd|rd|th)\s+(?:editie\s+van\s+het\s+|rapport\s+over\s+het\s+|"
+        r"(?:edition|report)\s+(?:of|on)\s+the\s+)?"
+        r"(?:dreigingsbeeld|dtn\b|terror(?:ist|ism)\s+threat\s+assessment)"
+        # not a count within a year: "de 2e editie van het DTN van 2024"
+        r"(?!(?:\s+terrorisme\s+nederland)?\s+(?:van|of)\s+(?:dit\s+jaar|this\s+year|(?:19|20)\d\d)\b)",
         re.I,
     ),
     # Dreigingsbeeld nr. 51

@@ -16,7 +16,7 @@ from monitor.extract.document import Document
 _PUBLISHING = re.compile(
     r"aanbied|bied\w*\s+ik|biedt|bijgaand|verschenen|verschijnt|gepubliceerd|publiceer\w*|presenteer\w*|nieuwe?|"
     r"nieuwste|laatste|recente|jongste|samenvatting|summary|new|latest|published|publishes|present\w*|today|vandaag|"
-    r"dit\s+dreigingsbeeld|this\s+(?:threat\s+)?assessment|onderwerp|subject|betreft|op\s+basis\s+van|"
+    r"dit\s+(?:dreigingsbeeld|dtn)|this\s+(?:threat\s+)?assessment|this\s+dtn|onderwerp|subject|betreft|op\s+basis\s+van|"
     r"on\s+the\s+basis\s+of|based\s+on",
     re.I,
 )

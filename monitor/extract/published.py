@@ -84,9 +84,7 @@ def _full(fragment: str, *, dateline: bool = False) -> str | None:
 def published(doc: Document) -> tuple[str | None, str | None]:
     """(date, evidence): 'YYYY-MM-DD', or 'YYYY-MM' where only the month is given."""
     lines = doc.lines
-    for ln, after in zip(lines, [*lines[1:], ""], strict=True):
-        if _LABEL_ALONE.match(ln) and (d := _full(after[:40])):
-            return d, f"{ln} {after}"[:200]
+    for ln in lines:
         label = _LABEL.match(ln) or _BYLINE.match(ln)
         m = label or _DATELINE.match(ln)
         if m:
@@ -110,6 +108,10 @@ def published(doc: Document) -> tuple[str | None, str | None]:
             d = dates.parse_date(m.group("d").replace("/", "-"))
             if d and len(d) == 10 and (marker is None or d.startswith(marker[:7])):
                 return d, ln
+    head = lines[:25]  # a letterhead's label column, after a bare date line (a "Datum" column lower down dates a table)
+    for ln, after in zip(head, [*head[1:], ""], strict=True):
+        if _LABEL_ALONE.match(ln) and (d := _full(after[:40])):
+            return d, f"{ln} {after}"[:200]
     for ln in lines[:15]:
         m = _LETTERHEAD.search(ln)
         d = _full(m.group("d")) if m else None

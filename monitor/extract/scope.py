@@ -123,6 +123,9 @@ def assign(doc: Document, statements: list[Statement]) -> None:
             st.scope = _scope_of(st, marks, carried.get(sentence.paragraph), doc_frame, home)
             if st.scope == NL and (_restricted_here(st) or _restricted_later(doc, sentence, st.level)):
                 st.scope = REGIONAL_SCOPE
+            elif st.scope == REGIONAL_SCOPE and _USUAL.search(st.clause) and FOREIGN_SCOPE not in (
+                    doc_frame, carried.get(sentence.paragraph)) and doc_frame != OTHER:
+                st.scope = NL  # "… in de provincie Utrecht naar niveau 5. Het ‘normale’ dreigingsniveau is 4."
         # what a later clause without a marker belongs to: the last anchor's scope (a place named in
         # passing — "the attacks in France and Austria illustrate …" — says nothing of whose level follows)
         anchored = _anchor_scope(sentence, home)
@@ -132,9 +135,11 @@ def assign(doc: Document, statements: list[Statement]) -> None:
             # "België is opgeschrikt door een aanslag. … is het dreigingsniveau verhoogd naar 4": a country as
             # the subject of a sentence is the topic of the next ones
             carried[sentence.paragraph] = FOREIGN_SCOPE
-        elif any(sc == "nctv" for _p, sc in marks) and all(_resolve(sc, home) == NL for _p, sc in marks):
+        elif any(sc == "nctv" for _p, sc in marks) and all(_resolve(sc, home) == NL for _p, sc in marks) and (
+                doc_frame not in (FOREIGN_SCOPE, OTHER) or _ASSESSMENT.search(sentence.clean)):
             # "… de boodschap van het nieuwe dreigingsbeeld terrorisme van de NCTV. Het op een na hoogste
             # dreigingsniveau (4 op een schaal van 5) blijft van kracht": the NCTV's assessment speaks of its own level
+            # (under a foreign headline only its assessment does: "De NCTV volgt de ontwikkelingen" says nothing of it)
             carried.setdefault(sentence.paragraph, NL)  # (a place the paragraph named before stays its topic)
     _same_level_same_place(statements)
 
@@ -160,6 +165,8 @@ def _restricted_here(st: Statement) -> bool:
     return bool(REGIONAL.search(tail)) and not _OTHER_LEVEL.search(tail)
 
 
+_ASSESSMENT = re.compile(r"\bdreigingsbeeld|\bdtn|\bthreat\s+assessment")
+_USUAL = re.compile(r"\b(?:normale|gebruikelijke|normal|usual)\s+(?:(?:terreur)?dreigingsniveau|(?:threat\s+)?level)\b")
 _OTHER_LEVEL = re.compile(rf"\b(?:[1-5]|{NAME_RE})\b")
 
 

@@ -51,7 +51,8 @@ _CLAUSE_STOP = re.compile(
     r"[.;!?]\s|[.;!?]$|,\s+(?=(?:maar|terwijl|omdat|want|hoewel|zodat|waardoor|waarna|nadat|toen|while|but|whereas|"
     r"because|although|after|when|which|wat|die|meaning|waarmee|hetgeen|dus|wat\s+betekent|dat\s+betekent|saying|adding|"
     r"citing|zeggende|stellende)\b)|\s+(?:maar|terwijl|whereas|while|but)\s+"
-    r"|\s+-\s+(?=(?:that|which|this|dat|wat|dit)\s+(?:means|betekent)\b)"  # "remains at four - that means …"
+    # "remains at four - that means …" (not an insertion closed by a second dash: "Niveau 5 - dat betekent kritiek - wordt …")
+    r"|\s+-\s+(?=(?:that|which|this|dat|wat|dit)\s+(?:means|betekent)\b)(?!.*\s-\s)"
 )
 _STATE_VERB = re.compile(
     r"\b(?:is|blijft|blijven|bleef|staat|stond|stonden|geldt|gold|bedraagt|bedroeg|ligt|lag|zit|hangt|was|waren|"
@@ -88,14 +89,19 @@ _THREAT_IS_SUB = re.compile(
     r"(?P<sname>" + NAME_RE + r")\s+(?:is|blijft|was|bleef)\b"
 )
 # the threat itself at a number: "de terreurdreiging staat op 4 op een schaal van 5", "blijft de terreurdreiging in
-# Nederland onaangepast op vier (op vijf)", "the terror threat remains at four"; the number ends the phrase
-_THREAT_NOUN = r"(?:(?:terroristische|terrorist|terror|jihadistische)\s+)?(?:terreur)?(?:dreiging|threat)"
+# Nederland onaangepast op vier (op vijf)", "the terror threat remains at four"; the number ends the phrase. Not a
+# threat of or against something else ("de dreiging van onweer", "the threat from ransomware", "tegen Joodse
+# instellingen"): the words between may not start with a preposition, and a plain "dreiging" needs Nederland or the NCTV.
+_THREAT_NOUN = r"(?:(?:terroristische|terrorist|terror|terrorism|jihadistische)\s+)?(?:terreur)?(?:dreiging|threat)"
 _AT_VERB = r"(?:staat|stond|blijft|bleef|ligt|lag|remains|remained|stays|stayed|stands|stood|sits|is|was)"
+_AT_HOME = r"(?:\s+(?:in|voor|tegen|to|against|for)\s+(?:nederland|the\s+netherlands|ons\s+land))"
+_FILLER = r"(?:\s+(?!(?:van|from|of|tegen|against|voor|for|to|op|at|on|in)\b)\w+)"
 _THREAT_AT = re.compile(
-    rf"\b(?:(?:de|het|the)\s+{_THREAT_NOUN}(?:\s+\w+){{0,4}}?\s+{_AT_VERB}(?:\s+\w+){{0,2}}?"
-    rf"|{_AT_VERB}\s+(?:de|the)\s+{_THREAT_NOUN}(?:\s+\w+){{0,4}}?)\s+(?:op|at)\s+{_V_S}"
+    rf"\b(?:(?:de|het|the)\s+{_THREAT_NOUN}{_AT_HOME}?{_FILLER}{{0,3}}?\s+{_AT_VERB}{_FILLER}{{0,2}}?"
+    rf"|{_AT_VERB}\s+(?:de|the)\s+{_THREAT_NOUN}{_AT_HOME}?{_FILLER}{{0,3}}?)\s+(?:op|at)\s+{_V_S}"
     r"(?=\s*(?:$|[,.;:()]|staan\b|liggen\b|scale\b|op\s+een\b|out\s+of\b|on\s+a\b|van\s+(?:de\s+)?(?:5|vijf)\b|uit\s+(?:5|vijf)\b))"
 )
+_THREAT_AT_OURS = re.compile(r"terr|nederland|netherlands|ons\s+land|\bnctv\b|\bnctb\b")
 _SAME_LEVEL = re.compile(r"\b(?:blijft|staat|bleef|remains|stays|stayed|remained)\s+(?:nu\s+|nog\s+|now\s+|still\s+)?"
                          r"(?:op|at)\s+(?:dat|hetzelfde|dit|that|the\s+same|this)\s+(?:niveau|level)\b")
 _APPROACH = re.compile(r"\b(?:near|nearing|close\s+to|approaching|bijna|dicht\s+bij|richting|tegen\s+het)\s*$"
@@ -167,7 +173,8 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
         if _ok_name(clause, m, "sname"):
             add(NAMES.get(m.group("sname")), 2, m.start())
     for m in _THREAT_AT.finditer(clause):
-        if not (m.group("sname") and not _ok_name(clause, m, "sname")):
+        ours = _THREAT_AT_OURS.search(m.group(0)) or re.search(r"\b(?:nctv|nctb)\b", clause)
+        if ours and not (m.group("sname") and not _ok_name(clause, m, "sname")):
             level, consistent = value_of(m, "s")
             add(level, 2 if consistent else 1, m.start(), numeric=bare_number(m, "s"))
     for m in _BEELD_IS.finditer(clause):

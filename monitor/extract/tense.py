@@ -15,13 +15,16 @@ from monitor.lazy_re import lazy
 
 NOW, PAST = "now", "past"
 
+_DECLARED = r"(?:afgekondigd|ingesteld|verhoogd|verlaagd|opgeschaald|afgeschaald|bijgesteld|aangepast)"
 _HYPOTHETICAL = re.compile(
     r"\b(?:zou|zouden|mocht|mochten|indien|tenzij|wanneer|pas\s+als|alleen\s+(?:als|wanneer)|als\s+er|als\s+het|"
     r"if|would|could|might|should|must|unless|whether|in\s+case|only\s+if|would\s+be|zal\s+\w+\s+(?:worden|gaan)|"
     r"moet\s+(?:\w+\s+)?worden|dient\s+(?:\w+\s+)?te\s+worden|"
-    # a level that can be declared or moved: "kan het dreigingsniveau 5 worden afgekondigd", "can be raised"
-    r"(?:kan|kunnen)\s+(?:\w+\s+){0,4}?worden\s+(?:afgekondigd|ingesteld|verhoogd|verlaagd|opgeschaald|afgeschaald|"
-    r"bijgesteld|aangepast)|(?:can|may)\s+be\s+(?:declared|raised|lowered|increased|decreased|set))\b"
+    # the level as what can be declared or moved: "kan het dreigingsniveau 5 worden afgekondigd", "niveau 5 kan worden
+    # afgekondigd", "the level can be raised" (not "zodat maatregelen kunnen worden ingesteld")
+    rf"(?:kan|kunnen)\s+(?:\w+\s+){{0,2}}?(?:dreigings)?niveau\s+(?:\w+\s+){{0,2}}?worden\s+{_DECLARED}"
+    rf"|(?:dreigings)?niveau\s+(?:\w+\s+){{0,2}}?(?:kan|kunnen)\s+(?:\w+\s+){{0,2}}?worden\s+{_DECLARED}"
+    r"|(?:level|it)\s+(?:\w+\s+){0,2}?(?:can|may)\s+be\s+(?:declared|raised|lowered|increased|decreased|set))\b"
     r"|\?\s*$"
 )
 _MODAL_CHANGE = re.compile(r"\b(?:kan|kunnen|moet|moeten|wil|willen|overweeg\w*|rechtvaardig\w*|justif(?:y|ies|ied)|"
@@ -63,7 +66,8 @@ _KEEPS = re.compile(r"\b(?:remains|stays|blijft|blijven)\b")
 _STILL = re.compile(r"\b(?:geldt\s+nog|nog\s+(?:steeds|altijd)|still)\b")
 _PRESENT_STATE = re.compile(r"\b(?:geldt|bedraagt|staat\s+(?:op|vastgesteld)|"
                             r"has\s+been\s+(?:maintained|kept|set)|is\s+(?:maintained|kept|set|currently))\b")
-_SPAN_END = re.compile(r"\b(?:date|before|voordat|tot|throughout|gedurende)\b")
+_SPAN_END = re.compile(r"\b(?:date|before|voordat|tot|totdat|until|throughout|gedurende|jarenlang|lange\s+tijd|years?|jaren|"
+                       r"count|for\s+(?:more|over|almost|nearly))\b")
 _REMAINED = re.compile(r"\b(?:remained|stayed|bleef|bleven)\b")
 _REPORTED = re.compile(r"\b(?:said|says|saying|announced|stated|reported|according\s+to|zei|zegt|meldde|meldt|liet\s+weten|"
                        r"maakte|aldus|volgens)\b")
@@ -161,31 +165,44 @@ _MONTH_NAMES = "|".join(m for m in sorted(dates.MONTHS, key=len, reverse=True) i
 _IN_MONTH = lazy(rf"\b(?:in|halverwege|medio|begin|eind|half|early|mid|late)[-\s]+(?P<m>{_MONTH_NAMES})\b(?!\s*\d)")
 
 
+_JUST_NOW = re.compile(r"\b(?:vandaag|gisteren|today|yesterday|bekend(?:gemaakt)?|announced)\b")
+
+
 def told_of_an_earlier_month(clause: str, published: str | None) -> bool:
     """A change told in the simple past in a month that is not the text's own ("verhoogde halverwege december" in a
     text of March): history the text recalls, not its news."""
     if not published or len(published) < 7:
         return False
     m = _IN_MONTH.search(clause)
-    if m is None or not _PAST_TENSE.search(clause) or _PERFECT_OR_PRESENT.search(clause):
+    if m is None or not _PAST_TENSE.search(clause) or _PERFECT_OR_PRESENT.search(clause) or _JUST_NOW.search(clause):
         return False
-    return dates.MONTHS[m.group("m")] != int(published[5:7])
+    gap = (int(published[5:7]) - dates.MONTHS[m.group("m")]) % 12
+    return gap > 1  # (the month before the text's own may be last week's news: "in december", told on 2 January)
 
 
-_NOT_MADE = re.compile(r"\b(?:niet|geen|not|no)\b")
-_NOT_THAT = re.compile(r"\b(?:nog\s+niet|niet\s+eerder|niet\s+alleen|niet\s+enkel|niet\s+(?:langer|meer)|not\s+(?:before|"
-                       r"previously|yet|only|just)|no\s+longer)\b")
+_CHANGE_VERBS = (r"(?:verhogen|verlagen|verhoogd|verlaagd|opschalen|afschalen|opgeschaald|afgeschaald|bijstellen|bijgesteld|"
+                 r"aanpassen|aangepast|wijzigen|gewijzigd|veranderen|veranderd)")
+# a negation that governs the change itself: "geen (concrete) aanleiding/redenen/aanwijzingen om …", "wordt niet verhoogd",
+# "niet te verhogen", "niet van 4 naar 5 verhoogd", "geen verhoging", "no reason to raise", "has not been raised"
+_NOT_MADE = re.compile(
+    r"\bgeen\s+(?:\w+\s+)?(?:aanleiding|reden(?:en)?|noodzaak|aanwijzing(?:en)?|grond(?:en)?)\s+(?:om|tot|voor)\b"
+    r"|\bgeen\s+(?:verhoging|verlaging|aanpassing|wijziging|ophoging)\b"
+    rf"|\bniet\s+(?:te\s+|worden\s+)?(?:van\s+\S+\s+(?:naar|tot)\s+\S+\s+)?{_CHANGE_VERBS}\b"
+    r"|\bno\s+(?:\w+\s+)?(?:reason|need|grounds?|indications?|evidence|cause)\s+(?:to|for)\b"
+    r"|\bno\s+(?:increase|raise|change|reduction|decrease)\b"
+    r"|\bnot\s+(?:be\s+|been\s+|to\s+)?(?:raised|lowered|increased|decreased|changed|adjusted|raise|lower|increase|decrease)\b"
+)
 
 
 def change_not_made(c: str, start: int, sentence: str) -> bool:
     """The clause says this change is not made ("geen aanwijzingen om het dreigingsniveau te verhogen van 4 naar 5",
-    "is niet verlaagd van 4 naar 3"): the level it would change from holds. Not a hypothesis, not history, not "nog
-    niet eerder" or "niet alleen" (those tell of a change that was, or is, made)."""
+    "wordt niet verhoogd van 4 naar 5", "no reason to raise …"): the level it would change from holds. Only a
+    negation of the change itself counts ("Het is geen verrassing dat …", "niet zomaar verhoogd", "not the first
+    time" are raises that were made); not a hypothesis, not history."""
     end = sentence.find(c) + len(c)
     if _HYPOTHETICAL.search(c) or sentence[end : end + 2].strip().startswith("?") or _PAST_MARK.search(c):
         return False
-    scope = c[: max(0, start - sentence.find(c)) + 35]
-    return bool(_NOT_MADE.search(scope)) and not _NOT_THAT.search(scope)
+    return bool(_NOT_MADE.search(c[: max(0, start - sentence.find(c)) + 35]))
 
 
 def tells_the_past(text: str) -> bool:

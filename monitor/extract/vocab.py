@@ -114,7 +114,7 @@ DOMESTIC = re.compile(
 )
 # the home country of the text, whichever it is: a Belgian paper's "ons land" is Belgium
 HOME = re.compile(r"\b(?:ons\s+land|our\s+country|hier\s+te\s+lande|bij\s+ons|nationale?|landelijke?|national|"
-                  r"nationwide|(?:normale|gebruikelijke|normal|usual)(?=\s+(?:(?:terreur)?dreigingsniveau|(?:threat\s+)?level)\b))\b")
+                  r"nationwide)\b")
 FOREIGN = re.compile(
     r"\b(?:belgi[ëe]|belgische?|belgium|belgian|brussel|brussels|bruxelles|ocad|ocam|vlaanderen|wallonië|"
     r"frankrijk|franse?|france|french|parijs|paris|vigipirate|"

@@ -266,3 +266,59 @@ def test_a_travel_warning_and_a_region_after_the_country_do_not_take_the_level(t
 )
 def test_a_byline_with_its_date_is_the_texts_date(text: str, published: str) -> None:
     assert extract(text).published == published
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # a negation that is not the change's own leaves a made raise alone (it gives no old level)
+        ("Het is geen verrassing dat het dreigingsniveau is verhoogd van 3 naar 4.", None),
+        ("It is not the first time the threat level has been raised from 3 to 4.", None),
+        ("Het dreigingsniveau is niet zomaar verhoogd van 3 naar 4, zegt de NCTV.", None),
+        ("Het dreigingsniveau wordt niet verhoogd van 4 naar 5.", 4),
+        # a dashed insertion is one clause with its definition
+        ("Uitleg dreigingsniveaus\n\nNiveau 5 - dat betekent kritiek - wordt alleen afgekondigd als er concrete "
+         "aanwijzingen zijn.", None),
+        # a threat of something else, or against someone else, at a number is no level of the Netherlands
+        ("De dreiging van onweer staat op 3, op een schaal van 5.", None),
+        ("The threat from ransomware remains at 4 on a scale of 5, the NCSC said.", None),
+        ("De terroristische dreiging tegen Joodse instellingen ligt op 4, zegt de burgemeester.", None),
+        # the usual level in a foreign story is that country's; the NCTV watching a foreign story says nothing of ours
+        ("Terreurdreiging Frankrijk\n\nIn Frankrijk is het dreigingsniveau verhoogd naar het hoogste niveau. "
+         "Het normale dreigingsniveau is daar 2.", None),
+        ("Groot-Brittannië verhoogt dreigingsniveau na aanslag\n\nHet Britse dreigingsniveau is verhoogd naar kritiek, "
+         "meldt premier May.\n\nDe NCTV volgt de ontwikkelingen nauwlettend. Het dreigingsniveau blijft voorlopig op het "
+         "hoogste niveau, zo verwacht de politie in Manchester.", None),
+        # "remained" over a span that ended is history
+        ("Het dreigingsniveau bleef op 4 totdat de NCTV het verlaagde. Nu is het 3.", 3),
+        ("Het dreigingsniveau bleef jarenlang op 4. Sinds december 2019 is het 3.", 3),
+    ],
+)
+def test_review_cases_give_no_wrong_level(text: str, level: int | None) -> None:
+    assert extract(text).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "change"),
+    [
+        # measures that can be taken are no possibility of the level: the raise is news
+        ("De NCTV heeft het dreigingsniveau verhoogd naar 4 zodat sneller extra maatregelen kunnen worden ingesteld.",
+         None, (None, 4)),
+        # a "Datum" column lower down dates a table, not the text; the month before the text's own can be news
+        ("Dreigingsniveau verhoogd naar 4\n14 december 2023\n\nDe NCTV verhoogde deze week, medio december, het "
+         "dreigingsniveau van 3 naar 4, zo maakte de NCTV vandaag bekend.\n\nEerdere wijzigingen\nDatum\n19 maart 2013\n",
+         "2023-12-14", (3, 4)),
+        ("Nieuwsbericht | 02-01-2024\n\nDe NCTV verhoogde in december het dreigingsniveau van 3 naar 4, zo maakte de "
+         "NCTV gisteren bekend.", "2024-01-02", (3, 4)),
+    ],
+)
+def test_review_cases_keep_the_news(text: str, published: str | None, change: tuple[int | None, int]) -> None:
+    got = extract(text)
+    assert (got.published, (got.change_from, got.change_to)) == (published, change)
+
+
+def test_an_ordinal_count_within_a_year_is_no_edition_number() -> None:
+    from monitor.editions import edition_from_text
+
+    assert edition_from_text("De 2e editie van het DTN van 2024") is None
+    assert extract("In de 2e editie van het Dreigingsbeeld van dit jaar blijft het niveau 4.").dtn is None
