@@ -66,14 +66,12 @@ _NUMBERED = [
     ),
     # DTN 51 · DTN-51 · DTN nr48 · DTN51 · dtn8
     lazy(rf"\b{_ABBR}\s*[-–]?\s*{_MARK}?{_NUM}", re.I),
-    # het 38e Dreigingsbeeld · de 57e editie van het Dreigingsbeeld · het 45e rapport over het DTN · 48ste DTN ·
+    # het 38e Dreigingsbeeld · de 57e editie (uitgave) van het Dreigingsbeeld · het 45e rapport over het DTN · 48ste DTN ·
     # the 51st Terrorist Threat Assessment
     lazy(
-        r"\b(?P<n>\d{1,3})\s*(?:e|ste|de|st|nd|rd|th)\s+(?:editie\s+van\s+het\s+|rapport\s+over\s+het\s+|"
-        r"(?:edition|report)\s+(?:of|on)\s+the\s+)?"
-        r"(?:dreigingsbeeld|dtn\b|terror(?:ist|ism)\s+threat\s+assessment)"
-        # not a count within a year: "de 2e editie van het DTN van 2024"
-        r"(?!(?:\s+terrorisme\s+nederland)?\s+(?:van|of)\s+(?:dit\s+jaar|this\s+year|(?:19|20)\d\d)\b)",
+        r"\b(?P<n>\d{1,3})\s*(?:e|ste|de|st|nd|rd|th)\s+(?:(?:editie|uitgave)\s+van\s+het\s+|rapport\s+over\s+het\s+|"
+        r"(?:edition|issue|report)\s+(?:of|on)\s+the\s+)?"
+        r"(?:dreigingsbeeld|dtn\b|terror(?:ist|ism)\s+threat\s+assessment)",
         re.I,
     ),
     # Dreigingsbeeld nr. 51
@@ -83,6 +81,8 @@ _NUMBERED = [
          rf"(?:het\s+|de\s+|the\s+)?(?:{_FULL}|dreigingsbeeld|{_ABBR}\b|terror(?:ist|ism)\s+threat\s+assessment)", re.I),
 ]
 _ORDINAL_BEFORE = [_NUMBERED[2]]
+# after a small ordinal, a year makes it a count within that year ("de 2e editie van het DTN van 2024"), not a number
+_WITHIN_A_YEAR = lazy(r"(?:\s+terrorisme\s+nederland)?\s+(?:van|of)\s+(?:dit\s+jaar|this\s+year|(?:19|20)\d\d)\b", re.I)
 _MONTHLY = lazy(
     rf"(?:\b{_FULL}|\b{_ABBR}\b)\s*(?:\(\s*{_ABBR}\s*\)\s*)?[-–:,]?\s*(?:van\s+|of\s+)?(?:\d{{1,2}}\s+)?"
     rf"(?P<month>{MONTH_ALT})\.?\s+(?P<year>(?:19|20)\d\d)\b",
@@ -136,6 +136,8 @@ def find_editions(text: str) -> list[EditionMention]:
         for m in rx.finditer(text):
             n = int(m.group("n"))
             if not 1 <= n <= MAX_NUMBER or not free(m.start(), m.end()):
+                continue
+            if rx is _NUMBERED[2] and n <= 4 and _WITHIN_A_YEAR.match(text, m.end()):
                 continue
             found.append(EditionMention(Edition(number=n), m.start(), m.end()))
             taken.append((m.start(), m.end()))

@@ -108,10 +108,12 @@ def published(doc: Document) -> tuple[str | None, str | None]:
             d = dates.parse_date(m.group("d").replace("/", "-"))
             if d and len(d) == 10 and (marker is None or d.startswith(marker[:7])):
                 return d, ln
-    head = lines[:25]  # a letterhead's label column, after a bare date line (a "Datum" column lower down dates a table)
-    for ln, after in zip(head, [*head[1:], ""], strict=True):
-        if _LABEL_ALONE.match(ln) and (d := _full(after[:40])):
-            return d, f"{ln} {after}"[:200]
+    # a letterhead's label column, after a bare date line; a "Datum" column lower down, or twice, dates a table
+    head = lines[:25]
+    if sum(1 for ln in head if _LABEL_ALONE.match(ln)) == 1:
+        for ln, after in zip(head, [*lines[1:26], ""][: len(head)], strict=True):
+            if _LABEL_ALONE.match(ln) and (d := _full(after[:40])):
+                return d, f"{ln} {after}"[:200]
     for ln in lines[:15]:
         m = _LETTERHEAD.search(ln)
         d = _full(m.group("d")) if m else None

@@ -20,7 +20,7 @@ import re
 
 from monitor.extract import document
 from monitor.extract.document import Document, Sentence
-from monitor.extract.statements import Statement
+from monitor.extract.statements import STATE, Statement
 from monitor.extract.vocab import (
     ANCHOR_WORD,
     DOMESTIC,
@@ -110,6 +110,7 @@ def assign(doc: Document, statements: list[Statement]) -> None:
     home = home_country(doc)
     doc_frame = frame(doc, home)
     carried: dict[int, str] = {}  # paragraph → the scope of the last anchor (or marker) said in it
+    nctv_carried: dict[int, bool] = {}  # paragraph → its Dutch scope came from a sentence naming the NCTV
     by_sentence: dict[int, list[Statement]] = {}
     for st in statements:
         by_sentence.setdefault(st.sentence.index, []).append(st)
@@ -123,9 +124,12 @@ def assign(doc: Document, statements: list[Statement]) -> None:
             st.scope = _scope_of(st, marks, carried.get(sentence.paragraph), doc_frame, home)
             if st.scope == NL and (_restricted_here(st) or _restricted_later(doc, sentence, st.level)):
                 st.scope = REGIONAL_SCOPE
-            elif st.scope == REGIONAL_SCOPE and _USUAL.search(st.clause) and FOREIGN_SCOPE not in (
-                    doc_frame, carried.get(sentence.paragraph)) and doc_frame != OTHER:
+            elif st.scope == REGIONAL_SCOPE and st.kind == STATE and _USUAL.search(sentence.clean[: st.start]) \
+                    and FOREIGN_SCOPE not in (doc_frame, carried.get(sentence.paragraph)) and doc_frame != OTHER:
                 st.scope = NL  # "… in de provincie Utrecht naar niveau 5. Het ‘normale’ dreigingsniveau is 4."
+            elif st.scope == NL and st.kind != STATE and not marks and nctv_carried.get(sentence.paragraph) \
+                    and doc_frame in (FOREIGN_SCOPE, OTHER):
+                st.scope = doc_frame  # under a foreign headline an NCTV sentence lends its scope to a level, not a change
         # what a later clause without a marker belongs to: the last anchor's scope (a place named in
         # passing — "the attacks in France and Austria illustrate …" — says nothing of whose level follows)
         anchored = _anchor_scope(sentence, home)
@@ -141,6 +145,7 @@ def assign(doc: Document, statements: list[Statement]) -> None:
             # dreigingsniveau (4 op een schaal van 5) blijft van kracht": the NCTV's assessment speaks of its own level
             # (under a foreign headline only its assessment does: "De NCTV volgt de ontwikkelingen" says nothing of it)
             carried.setdefault(sentence.paragraph, NL)  # (a place the paragraph named before stays its topic)
+            nctv_carried[sentence.paragraph] = carried[sentence.paragraph] == NL
     _same_level_same_place(statements)
 
 
@@ -166,7 +171,7 @@ def _restricted_here(st: Statement) -> bool:
 
 
 _ASSESSMENT = re.compile(r"\bdreigingsbeeld|\bdtn|\bthreat\s+assessment")
-_USUAL = re.compile(r"\b(?:normale|gebruikelijke|normal|usual)\s+(?:(?:terreur)?dreigingsniveau|(?:threat\s+)?level)\b")
+_USUAL = re.compile(r"\b(?:normale|gebruikelijke|normal|usual)\s+(?:threat\s+)?$")  # right before the statement's anchor
 _OTHER_LEVEL = re.compile(rf"\b(?:[1-5]|{NAME_RE})\b")
 
 

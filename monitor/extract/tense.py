@@ -23,8 +23,10 @@ _HYPOTHETICAL = re.compile(
     # the level as what can be declared or moved: "kan het dreigingsniveau 5 worden afgekondigd", "niveau 5 kan worden
     # afgekondigd", "the level can be raised" (not "zodat maatregelen kunnen worden ingesteld")
     rf"(?:kan|kunnen)\s+(?:\w+\s+){{0,2}}?(?:dreigings)?niveau\s+(?:\w+\s+){{0,2}}?worden\s+{_DECLARED}"
-    rf"|(?:dreigings)?niveau\s+(?:\w+\s+){{0,2}}?(?:kan|kunnen)\s+(?:\w+\s+){{0,2}}?worden\s+{_DECLARED}"
-    r"|(?:level|it)\s+(?:\w+\s+){0,2}?(?:can|may)\s+be\s+(?:declared|raised|lowered|increased|decreased|set))\b"
+    # (not a relative clause: "het op een na hoogste niveau dat kan worden afgekondigd")
+    rf"|(?:dreigings)?niveau\s+(?:(?!dat\b|die\b)\w+\s+){{0,2}}?(?:kan|kunnen)\s+(?:\w+\s+){{0,2}}?worden\s+{_DECLARED}"
+    r"|threat\s+level\s+(?:(?!that\b|which\b)\w+\s+){0,2}?(?:can|may)\s+be\s+(?:declared|raised|lowered|increased|decreased|"
+    r"set))\b"
     r"|\?\s*$"
 )
 _MODAL_CHANGE = re.compile(r"\b(?:kan|kunnen|moet|moeten|wil|willen|overweeg\w*|rechtvaardig\w*|justif(?:y|ies|ied)|"
@@ -66,8 +68,8 @@ _KEEPS = re.compile(r"\b(?:remains|stays|blijft|blijven)\b")
 _STILL = re.compile(r"\b(?:geldt\s+nog|nog\s+(?:steeds|altijd)|still)\b")
 _PRESENT_STATE = re.compile(r"\b(?:geldt|bedraagt|staat\s+(?:op|vastgesteld)|"
                             r"has\s+been\s+(?:maintained|kept|set)|is\s+(?:maintained|kept|set|currently))\b")
-_SPAN_END = re.compile(r"\b(?:date|before|voordat|tot|totdat|until|throughout|gedurende|jarenlang|lange\s+tijd|years?|jaren|"
-                       r"count|for\s+(?:more|over|almost|nearly))\b")
+_SPAN_END = re.compile(r"\b(?:date|before|voordat|tot|totdat|until|throughout|gedurende|jarenlang|lange\s+tijd|"
+                       r"for\s+(?:more|over|almost|nearly))\b")
 _REMAINED = re.compile(r"\b(?:remained|stayed|bleef|bleven)\b")
 _REPORTED = re.compile(r"\b(?:said|says|saying|announced|stated|reported|according\s+to|zei|zegt|meldde|meldt|liet\s+weten|"
                        r"maakte|aldus|volgens)\b")
@@ -165,16 +167,13 @@ _MONTH_NAMES = "|".join(m for m in sorted(dates.MONTHS, key=len, reverse=True) i
 _IN_MONTH = lazy(rf"\b(?:in|halverwege|medio|begin|eind|half|early|mid|late)[-\s]+(?P<m>{_MONTH_NAMES})\b(?!\s*\d)")
 
 
-_JUST_NOW = re.compile(r"\b(?:vandaag|gisteren|today|yesterday|bekend(?:gemaakt)?|announced)\b")
-
-
 def told_of_an_earlier_month(clause: str, published: str | None) -> bool:
     """A change told in the simple past in a month that is not the text's own ("verhoogde halverwege december" in a
     text of March): history the text recalls, not its news."""
     if not published or len(published) < 7:
         return False
     m = _IN_MONTH.search(clause)
-    if m is None or not _PAST_TENSE.search(clause) or _PERFECT_OR_PRESENT.search(clause) or _JUST_NOW.search(clause):
+    if m is None or not _PAST_TENSE.search(clause) or _PERFECT_OR_PRESENT.search(clause):
         return False
     gap = (int(published[5:7]) - dates.MONTHS[m.group("m")]) % 12
     return gap > 1  # (the month before the text's own may be last week's news: "in december", told on 2 January)
@@ -184,11 +183,16 @@ _CHANGE_VERBS = (r"(?:verhogen|verlagen|verhoogd|verlaagd|opschalen|afschalen|op
                  r"aanpassen|aangepast|wijzigen|gewijzigd|veranderen|veranderd)")
 # a negation that governs the change itself: "geen (concrete) aanleiding/redenen/aanwijzingen om …", "wordt niet verhoogd",
 # "niet te verhogen", "niet van 4 naar 5 verhoogd", "geen verhoging", "no reason to raise", "has not been raised"
+# (the reason must be for the change: "geen reden tot paniek nu het … is verhoogd" is a raise that was made)
+_INFINITIVE = (r"(?:verhogen|verlagen|(?:op|af)\s+te\s+schalen|bij\s+te\s+stellen|aan\s+te\s+passen|"
+               r"te\s+(?:verhogen|verlagen|wijzigen|veranderen)|to\s+(?:raise|lower|increase|decrease|change|adjust|reduce))")
+_CHANGE_NOUN = r"(?:verhoging|verlaging|aanpassing|wijziging|ophoging|increase|raise|change|reduction|decrease)"
 _NOT_MADE = re.compile(
-    r"\bgeen\s+(?:\w+\s+)?(?:aanleiding|reden(?:en)?|noodzaak|aanwijzing(?:en)?|grond(?:en)?)\s+(?:om|tot|voor)\b"
-    r"|\bgeen\s+(?:verhoging|verlaging|aanpassing|wijziging|ophoging)\b"
+    r"\bgeen\s+(?:\w+\s+)?(?:aanleiding|reden(?:en)?|noodzaak|aanwijzing(?:en)?|grond(?:en)?)\s+"
+    rf"(?:om\s+(?:\S+\s+){{0,6}}?{_INFINITIVE}|(?:tot|voor)\s+(?:een\s+)?{_CHANGE_NOUN})\b"
+    r"|\bgeen\s+(?:verhoging|verlaging|aanpassing|wijziging|ophoging)\b(?!\s+van\s+het\s+\w+\s+in\b)"
     rf"|\bniet\s+(?:te\s+|worden\s+)?(?:van\s+\S+\s+(?:naar|tot)\s+\S+\s+)?{_CHANGE_VERBS}\b"
-    r"|\bno\s+(?:\w+\s+)?(?:reason|need|grounds?|indications?|evidence|cause)\s+(?:to|for)\b"
+    rf"|\bno\s+(?:\w+\s+)?(?:reason|need|grounds?|indications?|evidence|cause)\s+(?:{_INFINITIVE}|for\s+(?:an?\s+)?{_CHANGE_NOUN})\b"
     r"|\bno\s+(?:increase|raise|change|reduction|decrease)\b"
     r"|\bnot\s+(?:be\s+|been\s+|to\s+)?(?:raised|lowered|increased|decreased|changed|adjusted|raise|lower|increase|decrease)\b"
 )

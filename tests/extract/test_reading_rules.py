@@ -322,3 +322,37 @@ def test_an_ordinal_count_within_a_year_is_no_edition_number() -> None:
 
     assert edition_from_text("De 2e editie van het DTN van 2024") is None
     assert extract("In de 2e editie van het Dreigingsbeeld van dit jaar blijft het niveau 4.").dtn is None
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "change_to"),
+    [
+        # (second review) "normaal" only before the statement's own anchor, and only for a level that holds
+        ("Voor de provincie Utrecht geldt sinds maandagmiddag dreigingsniveau 5, één niveau hoger dan het normale "
+         "dreigingsniveau.", None, None),
+        ("Schietpartij in Utrecht\n\nHet dreigingsniveau voor de provincie Utrecht is verlaagd van 5 naar 4, het normale "
+         "dreigingsniveau.", None, None),
+        # a reason or indication that is not for the change gives no old level
+        ("Er is geen reden tot paniek nu het dreigingsniveau is verhoogd van 3 naar 4, zegt burgemeester Halsema.", None,
+         None),
+        # (the lowering itself is still lost to the negation before it: a miss, never the old level 4)
+        ("De NCTV heeft geen aanwijzingen voor een concrete dreiging en verlaagt het dreigingsniveau van 4 naar 3.", None,
+         None),
+        # a relative clause on the scale is no possibility of the level
+        ("Het dreigingsniveau is vandaag verhoogd van 3 naar 4, het op een na hoogste niveau dat kan worden afgekondigd.",
+         4, 4),
+        # a level kept "for the third year in a row" still holds
+        ("The terrorist threat level remained at \"substantial\" for the third year in a row.", 4, None),
+    ],
+)
+def test_second_review_cases(text: str, level: int | None, change_to: int | None) -> None:
+    got = extract(text)
+    assert (got.level, got.change_to) == (level, change_to)
+
+
+def test_a_small_ordinal_with_its_year_is_a_count_and_a_large_one_an_edition() -> None:
+    from monitor.editions import edition_from_text
+
+    assert edition_from_text("De 2e uitgave van het DTN van 2024") is None
+    found = edition_from_text("Het 50e Dreigingsbeeld Terrorisme Nederland van 2019 is vandaag verschenen.")
+    assert found is not None and found.number == 50
