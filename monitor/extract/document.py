@@ -218,7 +218,8 @@ def _candidates(blocks: list[str], low: str, words: list[str]) -> set[int]:
     for rx in _AT_DIGIT:  # "de dreiging staat op 4"
         for m in rx.finditer(low):
             b = bisect_right(offsets, m.start()) - 1
-            if b not in valued and any(t in low[offsets[b] : offsets[b] + len(blocks[b])] for t in ("dreiging", "threat")):
+            block = low[offsets[b] : offsets[b] + len(blocks[b])]
+            if b not in valued and ("dreiging" in block or "threat" in block):
                 valued.add(b)
     out = set()
     for b in valued:

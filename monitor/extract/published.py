@@ -109,11 +109,12 @@ def published(doc: Document) -> tuple[str | None, str | None]:
             if d and len(d) == 10 and (marker is None or d.startswith(marker[:7])):
                 return d, ln
     # a letterhead's label column, after a bare date line; a "Datum" column lower down, or twice, dates a table
-    head = lines[:25]
-    if sum(1 for ln in head if _LABEL_ALONE.match(ln)) == 1:
-        for ln, after in zip(head, [*lines[1:26], ""][: len(head)], strict=True):
-            if _LABEL_ALONE.match(ln) and (d := _full(after[:40])):
-                return d, f"{ln} {after}"[:200]
+    labels = [i for i, ln in enumerate(lines[:25]) if _LABEL_ALONE.match(ln)]
+    if len(labels) == 1 and labels[0] + 1 < len(lines):
+        column, after = lines[labels[0]], lines[labels[0] + 1]
+        d = _full(after[:40])
+        if d:
+            return d, f"{column} {after}"[:200]
     for ln in lines[:15]:
         m = _LETTERHEAD.search(ln)
         d = _full(m.group("d")) if m else None

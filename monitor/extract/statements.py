@@ -101,7 +101,8 @@ _THREAT_AT = re.compile(
     rf"|{_AT_VERB}\s+(?:de|the)\s+{_THREAT_NOUN}{_AT_HOME}?{_FILLER}{{0,3}}?)\s+(?:op|at)\s+{_V_S}"
     r"(?=\s*(?:$|[,.;:()]|staan\b|liggen\b|scale\b|op\s+een\b|out\s+of\b|on\s+a\b|van\s+(?:de\s+)?(?:5|vijf)\b|uit\s+(?:5|vijf)\b))"
 )
-_THREAT_AT_OURS = re.compile(r"terr|nederland|netherlands|ons\s+land|\bnctv\b|\bnctb\b")
+_THREAT_AT_OURS = re.compile(r"terr|nederland|netherlands|ons\s+land")
+_NCTV = re.compile(r"\b(?:nctv|nctb)\b")
 _SAME_LEVEL = re.compile(r"\b(?:blijft|staat|bleef|remains|stays|stayed|remained)\s+(?:nu\s+|nog\s+|now\s+|still\s+)?"
                          r"(?:op|at)\s+(?:dat|hetzelfde|dit|that|the\s+same|this)\s+(?:niveau|level)\b")
 _APPROACH = re.compile(r"\b(?:near|nearing|close\s+to|approaching|bijna|dicht\s+bij|richting|tegen\s+het)\s*$"
@@ -172,8 +173,9 @@ def _states(sentence: Sentence, offset: int, clause: str, context: bool) -> list
     for m in _THREAT_IS.finditer(clause):
         if _ok_name(clause, m, "sname"):
             add(NAMES.get(m.group("sname")), 2, m.start())
+    named_by_nctv = bool(_NCTV.search(clause))
     for m in _THREAT_AT.finditer(clause):
-        ours = _THREAT_AT_OURS.search(m.group(0)) or re.search(r"\b(?:nctv|nctb)\b", clause)
+        ours = named_by_nctv or _THREAT_AT_OURS.search(m.group(0))
         if ours and not (m.group("sname") and not _ok_name(clause, m, "sname")):
             level, consistent = value_of(m, "s")
             add(level, 2 if consistent else 1, m.start(), numeric=bare_number(m, "s"))
