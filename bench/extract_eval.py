@@ -25,13 +25,11 @@ from monitor.extract import extract  # noqa: E402
 
 FIELDS = ("dtn", "level", "level_name", "change_from", "change_to", "published")
 CORPUS = ROOT / "tests" / "extract" / "corpus"
-HOLDOUT = ROOT / "tests" / "extract" / "holdout"
-UNSEEN = ROOT / "tests" / "extract" / "unseen"
-UNSEEN2 = ROOT / "tests" / "extract" / "unseen2"
-UNSEEN3 = ROOT / "tests" / "extract" / "unseen3"
-UNSEEN4 = ROOT / "tests" / "extract" / "unseen4"
-UNSEEN5 = ROOT / "tests" / "extract" / "unseen5"
-UNSEEN6 = ROOT / "tests" / "extract" / "unseen6"
+# the sets gathered and labelled apart from the corpus: (folder, label in the table, short name in --misses)
+APART = [("holdout", "real held-out set", "held-out"), ("unseen", "real unseen set", "unseen"),
+         ("unseen2", "real second unseen set", "unseen2"), ("unseen3", "real third unseen set", "unseen3"),
+         ("unseen4", "real fourth unseen set", "unseen4"), ("unseen5", "real fifth unseen set", "unseen5"),
+         ("unseen6", "real sixth unseen set", "unseen6")]
 CASES = ROOT / "tests" / "extract" / "cases"
 SEEDS = [ROOT.parent / "shared" / "seeds", ROOT / "tests" / "extract" / "seeds"]
 
@@ -113,22 +111,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print every text that is not read right")
     args = parser.parse_args()
-    real = score(corpus())
-    held = score(corpus(HOLDOUT, seeds=False))
-    unseen = score(corpus(UNSEEN, seeds=False))
-    unseen2 = score(corpus(UNSEEN2, seeds=False))
-    unseen3 = score(corpus(UNSEEN3, seeds=False))
-    unseen4 = score(corpus(UNSEEN4, seeds=False))
-    unseen5 = score(corpus(UNSEEN5, seeds=False))
-    unseen6 = score(corpus(UNSEEN6, seeds=False))
-    synth = score(synthetic())
+    sets = [("real corpus + seeds", "real", score(corpus()))]
+    sets += [(label, short, score(corpus(ROOT / "tests" / "extract" / folder, seeds=False))) for folder, label, short in APART]
+    sets.append(("synthetic cases", "synthetic", score(synthetic())))
     print("| texts | all fields right | dtn | level | level_name | change_from | change_to | published "
           "| invented levels | missed levels | wrong levels |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for label, s in (("real corpus + seeds", real), ("real held-out set", held), ("real unseen set", unseen),
-                     ("real second unseen set", unseen2), ("real third unseen set", unseen3),
-                     ("real fourth unseen set", unseen4), ("real fifth unseen set", unseen5),
-                     ("real sixth unseen set", unseen6), ("synthetic cases", synth)):
+    for label, _short, s in sets:
         if not s["n"]:
             continue
         pf = s["per_field"]
@@ -139,11 +128,11 @@ def main() -> int:
     median, worst, size = cpu_per_page()
     print(f"\nCPU per realistic {size // 1000} KB page: median {median:.2f} ms, max {worst:.2f} ms (200 calls)")
     if args.misses:
-        for label, s in (("real", real), ("held-out", held), ("unseen", unseen), ("unseen2", unseen2), ("unseen3", unseen3),
-                         ("unseen4", unseen4), ("unseen5", unseen5), ("unseen6", unseen6),
-                         ("synthetic", synth)):
-            for name, diff, evidence in s["misses"]:  # type: ignore[union-attr]
-                print(f"\n[{label}] {name}: {diff}\n    evidence: {evidence}")
+        for _label, short, s in sets:
+            misses = s["misses"]
+            assert isinstance(misses, list)
+            for name, diff, evidence in misses:
+                print(f"\n[{short}] {name}: {diff}\n    evidence: {evidence}")
     return 0
 
 
