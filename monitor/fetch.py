@@ -14,23 +14,20 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-if "httpx._main" not in sys.modules:
-    # httpx imports its command-line client (click, pygments, rich) whenever click happens to be installed
-    # (uvicorn brings it): ~10 ms of every start for a tool we never call; None makes that import fail quietly
-    sys.modules["httpx._main"] = None  # type: ignore[assignment]
-
-import httpx
 
 from monitor.clock import SYSTEM, Clock
 from monitor.config import MonitorSettings
+from monitor.http_errors import ConnectFailed, DecodeFailed, HTTPProblem, ProtocolError, ProxyUnusable, TimedOut
 from monitor.http_session import Session
 from monitor.response import Response
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class FetchError(Exception):
@@ -216,16 +213,16 @@ class Fetcher:
                         resp = await self._request(url, headers, cap, timeout)
                 except TimeoutError:
                     raise Timeout(f"no complete answer from {url} within {timeout:g}s", url=url) from None
-                except httpx.TimeoutException:
+                except TimedOut:
                     raise Timeout(f"timed out fetching {url} (limit {timeout:g}s)", url=url) from None
-                except httpx.TooManyRedirects as exc:
-                    raise RedirectRefused(str(exc), url=url) from None
-                except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                except (ConnectFailed, ProtocolError) as exc:
                     raise ConnectError(f"connection problem with {url}: {type(exc).__name__}: {exc}", url=url) from None
-                except httpx.DecodingError as exc:
+                except DecodeFailed as exc:
                     raise FetchError(f"undecodable body from {url}: {exc}", url=url) from None
-                except httpx.HTTPError as exc:
-                    raise FetchError(f"HTTP error fetching {url}: {type(exc).__name__}: {exc}", url=url) from None
+                except ProxyUnusable as exc:
+                    raise FetchError(str(exc), url=url) from None
+                except HTTPProblem as exc:
+                    raise FetchError(f"HTTP error fetching {url}: {exc}", url=url) from None
                 finally:
                     host.last_request = time.monotonic()
                 resp.elapsed = time.monotonic() - started
@@ -264,11 +261,6 @@ class Fetcher:
                 chunks.append(chunk)
             if declared and declared.isdigit() and "content-encoding" not in r.headers and size < int(declared):
                 raise FetchError(f"truncated body from {url}: {size} of {declared} bytes", url=url)
-            return Response(
-                url=str(r.url),
-                status=r.status_code,
-                content=b"".join(chunks),
-                headers={k.lower(): v for k, v in r.headers.items()},
-            )
+            return Response(url=r.url, status=r.status_code, content=b"".join(chunks), headers=r.headers)
         finally:
             await r.aclose()  # the connection goes back to the pool (or is closed, if the body was not read)

@@ -1,79 +1,104 @@
-"""How one request reaches a server: the parts of an httpx client we need, without the ones we do not.
+"""How one request reaches a server: the default headers, cookies, credentials and the route.
 
-A request goes straight to our asyncio transport (http_transport.py). Going round httpx.AsyncClient's
-layers (auth flow, redirect loop, URL merging, event hooks) is about a fifth of the CPU of a 304, and
-the fetcher follows redirects by hand anyway. What a client did that a site may rely on is kept here:
-the default headers, the cookies a site sets (sent back on later requests to it, for the life of the
-process), and credentials written in the URL (HTTP Basic). Where the environment sets a proxy
-(HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, with NO_PROXY), an httpx client with its own transports routes
-the requests, as httpx does by default.
+A request goes to our asyncio HTTP/1.1 client (http_client.py). What a browser-like client does that
+a site may rely on is kept here: the default headers, the cookies a site sets (sent back on later
+requests to it, for the life of the process), and credentials written in the URL (HTTP Basic). Where
+the environment sets a proxy (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, with NO_PROXY), httpx routes the
+requests (http_proxied.py), as it did before we had a client of our own.
 """
 
 from __future__ import annotations
 
+import os
 from base64 import b64encode
-from urllib.request import getproxies
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import unquote, urlsplit
 
-import httpx
+from monitor.http_client import Client
 
-from monitor.http_transport import AsyncioTransport
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
 
-Sender = httpx.AsyncBaseTransport | httpx.AsyncClient
+    import httpx
+
+    from monitor.http_cookies import Cookies
+    from monitor.http_proxied import ProxiedSender
+
+
+class Answer(Protocol):
+    """A response whose body is still to be read (http_client.StreamedResponse, http_proxied.ProxiedResponse)."""
+
+    url: str
+    status_code: int
+    headers: dict[str, str]
+
+    def get_list(self, name: str) -> list[str]: ...
+    def aiter_bytes(self) -> AsyncIterator[bytes]: ...
+    async def aclose(self) -> None: ...
+
+
+def proxies_in_environment() -> bool:
+    """Whether a proxy is set for http, https or all, as urllib reads the environment (lower case wins;
+    under CGI an upper-case HTTP_PROXY is ignored, since a client's "Proxy:" header can set it)."""
+    found: dict[str, str] = {}
+    for name, value in os.environ.items():
+        if name.lower().endswith("_proxy") and value:
+            found[name.lower()[:-6]] = value
+    if "REQUEST_METHOD" in os.environ:
+        found.pop("http", None)
+    for name, value in os.environ.items():
+        if name.endswith("_proxy"):
+            if value:
+                found[name[:-6]] = value
+            else:
+                found.pop(name[:-6], None)
+    return any(scheme in found for scheme in ("http", "https", "all"))
 
 
 class Session:
-    """One per fetcher: a sender for https and one for plain http, one cookie jar, the default headers."""
+    """One per fetcher: one client (or httpx behind a proxy), one cookie jar, the default headers."""
 
     def __init__(self, *, user_agent: str, max_concurrency: int, transport: httpx.AsyncBaseTransport | None = None):
-        self._transport = transport  # tests give a transport of their own: it takes every request
-        self._limits = httpx.Limits(max_connections=max_concurrency * 2, max_keepalive_connections=max_concurrency)
+        self._transport = transport  # a caller's own httpx transport takes every request
+        self._max_concurrency = max_concurrency
         self._headers = {"User-Agent": user_agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
-        self._cookies = httpx.Cookies()
-        proxies = getproxies()
-        self._proxied = transport is None and any(scheme in proxies for scheme in ("http", "https", "all"))
-        self._senders: dict[bool, Sender] = {}
+        self._cookies: Cookies | None = None
+        self._proxied = transport is not None or proxies_in_environment()
+        self._client = Client(max_idle=max_concurrency)
+        self._httpx: ProxiedSender | None = None
 
-    async def send(self, url: str, headers: dict[str, str], timeout: float) -> httpx.Response:
+    async def send(self, url: str, headers: dict[str, str], timeout: float) -> Answer:
         """The response with its body not yet read: the caller reads it and closes it."""
-        request = httpx.Request("GET", url, headers={**self._headers, **headers},
-                                extensions={"timeout": httpx.Timeout(timeout).as_dict()})
-        if request.url.username or request.url.password:
-            userpass = f"{request.url.username}:{request.url.password}".encode()
-            request.headers["Authorization"] = "Basic " + b64encode(userpass).decode()
-        if len(self._cookies.jar):
-            self._cookies.set_cookie_header(request)
-        sender = self._sender(url[:6].lower() == "https:")
-        if isinstance(sender, httpx.AsyncClient):
-            response = await sender.send(request, stream=True)
+        headers = {**self._headers, **headers}
+        parts = urlsplit(url)
+        if parts.username is not None or parts.password is not None:
+            userpass = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()
+            headers["Authorization"] = "Basic " + b64encode(userpass).decode()
+            url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        if self._cookies is not None and (cookie := self._cookies.header_for(url)):
+            headers["Cookie"] = cookie
+        response: Answer
+        if self._proxied:
+            response = await self._proxy().send(url, headers, timeout)
         else:
-            response = await sender.handle_async_request(request)
-            response.request = request
+            response = await self._client.send(url, headers)
         if "set-cookie" in response.headers:
-            self._cookies.extract_cookies(response)
+            if self._cookies is None:
+                from monitor.http_cookies import Cookies
+
+                self._cookies = Cookies()
+            self._cookies.keep(url, response.get_list("set-cookie"))
         return response
 
-    def _sender(self, tls: bool) -> Sender:
-        """Made on first use: loading the trust store for https costs ~50 ms, and a run that only reads
-        plain-http pages never needs it."""
-        if self._transport is not None:
-            return self._transport
-        sender = self._senders.get(tls)
-        if sender is None:
-            if self._proxied:
-                try:
-                    sender = httpx.AsyncClient(follow_redirects=False, limits=self._limits)
-                except (ImportError, ValueError) as exc:  # a SOCKS proxy without socksio, an unknown scheme
-                    # (the proxy's URL is left out of the message: it may hold a password)
-                    reason = str(exc) if isinstance(exc, ImportError) else "its scheme is not one httpx supports"
-                    raise httpx.ProxyError(f"the proxy set in the environment cannot be used: {reason}") from None
-            else:
-                sender = AsyncioTransport(verify=tls, limits=self._limits)
-            self._senders[tls] = sender
-        return sender
+    def _proxy(self) -> ProxiedSender:
+        if self._httpx is None:
+            from monitor.http_proxied import ProxiedSender
+
+            self._httpx = ProxiedSender(max_concurrency=self._max_concurrency, transport=self._transport)
+        return self._httpx
 
     async def aclose(self) -> None:
-        for sender in self._senders.values():
-            await sender.aclose()
-        self._senders.clear()
-        if self._transport is not None:
-            await self._transport.aclose()
+        await self._client.aclose()
+        if self._httpx is not None:
+            await self._httpx.aclose()
+            self._httpx = None

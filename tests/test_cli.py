@@ -313,3 +313,19 @@ def test_an_unwritable_state_directory_names_its_owner_and_the_user(tmp_path: Pa
     assert message != "opened"
     assert str(state) in message and "owned by uid 0" in message and "not writable by uid 65534" in message
     assert "chown" in message
+
+
+def test_a_check_loads_neither_httpx_nor_httpcore(tmp_path: Path, server: FixtureServer) -> None:
+    """Start-up weight: importing httpx and httpcore was ~80 ms of every check; our own client carries the
+    requests unless the environment sets a proxy."""
+    server.set("/dtn", nctv_topic(4, []))
+    cfg = config(tmp_path, server)
+    script = ("import sys\nfrom monitor.cli import entry\n"
+              "try:\n    entry()\nfinally:\n"
+              "    print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & {'httpx', 'httpcore', 'anyio', 'h11'}))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DTN_") and not k.lower().endswith("_proxy")}
+    env["DTN_MONITOR_DB"] = str(tmp_path / "state.sqlite3")
+    out = subprocess.run([sys.executable, "-c", script, "--config", str(cfg), "check"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert "nctv-dtn: ok" in out.stdout, out.stdout + out.stderr
+    assert "LOADED []" in out.stdout

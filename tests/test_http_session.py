@@ -68,3 +68,17 @@ def test_a_proxy_that_cannot_be_used_is_a_fetch_error_that_says_why_without_its_
             assert "hunter2" not in str(exc.value)
 
     asyncio.run(go())
+
+
+def test_every_cookie_of_several_set_cookie_fields_is_kept_and_one_for_another_path_is_not_sent() -> None:
+    async def go() -> None:
+        server = RawServer(headers=b"Set-Cookie: consent=yes; Path=/\r\nSet-Cookie: lb=node2; Path=/\r\n"
+                                   b"Set-Cookie: admin=1; Path=/beheer\r\n")
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            await fetcher.get(f"{base}/dtn")
+            await fetcher.get(f"{base}/dtn")
+        later = server.heads[1].lower()
+        assert b"\r\ncookie: " in later and b"consent=yes" in later and b"lb=node2" in later
+        assert b"admin=1" not in later
+
+    asyncio.run(go())

@@ -1,4 +1,4 @@
-"""The fetcher's asyncio transport against real loopback servers: plain HTTP, TLS, closed and silent peers."""
+"""Our HTTP client through the fetcher, against real loopback servers: keep-alive, TLS, closed and silent peers."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ import ssl
 import subprocess
 from pathlib import Path
 
-import httpx
 import pytest
 
 from monitor.config import MonitorSettings
 from monitor.fetch import ConnectError, Fetcher, Timeout
-from monitor.http_transport import AsyncioTransport
 from tests.support.raw_server import BODY, RawServer
 
 
-def _tls(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+def _tls(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
     """A self-signed certificate for the address 127.0.0.1 (as a subjectAltName: that is what is checked)."""
     if not shutil.which("openssl"):
         pytest.skip("openssl is needed to make a certificate")
@@ -27,8 +25,7 @@ def _tls(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
                    check=True, capture_output=True)
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server.load_cert_chain(cert, key)
-    client = ssl.create_default_context(cafile=str(cert))
-    return server, client
+    return server, cert
 
 
 def test_plain_http_keeps_one_connection_alive_and_sends_validators() -> None:
@@ -70,21 +67,25 @@ def test_a_silent_server_is_a_timeout_and_a_closed_port_a_connect_error() -> Non
     asyncio.run(go())
 
 
-def test_tls_certificate_is_verified(tmp_path: Path) -> None:
-    server_ctx, client_ctx = _tls(tmp_path)
+def test_tls_certificate_is_verified_and_ssl_cert_file_adds_an_authority(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server_ctx, cert = _tls(tmp_path)
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
 
     async def go() -> None:
         server = RawServer(tls=server_ctx)
         async with server.running() as base:
-            # the fetcher trusts the system's authorities only: a self-signed certificate is refused
+            # by default the fetcher trusts certifi's authorities only: a self-signed certificate is refused
             async with Fetcher(MonitorSettings()) as fetcher:
                 with pytest.raises(ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
                     await fetcher.get(f"{base}/dtn", timeout=5)
-            # and with the certificate trusted, the same transport speaks TLS, one connection for two requests
-            async with httpx.AsyncClient(transport=AsyncioTransport(verify=client_ctx)) as client:
+            # an authority named in $SSL_CERT_FILE is trusted (as httpx did); one connection for two requests
+            monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+            async with Fetcher(MonitorSettings()) as fetcher:
                 for _ in range(2):
-                    r = await client.get(f"{base}/dtn")
-                    assert (r.status_code, r.content) == (200, BODY)
+                    r = await fetcher.get(f"{base}/dtn", timeout=5)
+                    assert (r.status, r.content) == (200, BODY)
             # the refused handshake never reached the server's handler; one connection carried both requests
             assert (server.connections, server.requests) == (1, 2)
 
