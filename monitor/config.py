@@ -7,6 +7,7 @@ refuses to start on any error rather than run half-configured.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -56,7 +57,7 @@ class SourceConfig:
     authoritative: bool = False
     options: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def host(self) -> str:
         return urlsplit(self.url).hostname or ""
 

@@ -12,11 +12,11 @@ import asyncio
 import json
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from monitor.config import SourceConfig
-from monitor.decide import Decisions, Followup
 from monitor.facts import SourceResult
 from monitor.fetch import FetchError
 from monitor.sources import registry
@@ -25,6 +25,7 @@ from monitor.store import EventRow, StateError
 from monitor.store.db import Row
 
 if TYPE_CHECKING:
+    from monitor.decide import Followup
     from monitor.runtime import Runtime
 
 log = logging.getLogger("dtn_monitor.check")
@@ -93,8 +94,22 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
     """Check the given (default: all enabled) sources once, now."""
     chosen = [runtime.config.source(s) for s in source_ids] if source_ids else None
     sources = chosen if chosen is not None else list(runtime.config.enabled_sources)
-    outcomes = await asyncio.gather(*(check_source(runtime, s, dry_run=dry_run) for s in sources))
-    return CycleReport(list(outcomes), dry_run)
+    # per host, one worker more than its requests in flight: the next check prepares (reads its state) while
+    # the last one waits on the network. Started all at once, hundreds of checks read their state before the
+    # loop turned once, and the first request left only after all of them (40 ms at 500 sources).
+    queues: dict[str, deque[tuple[int, SourceConfig]]] = {}
+    for i, source in enumerate(sources):
+        queues.setdefault(source.host, deque()).append((i, source))
+    outcomes: list[SourceOutcome | None] = [None] * len(sources)
+
+    async def worker(queue: deque[tuple[int, SourceConfig]]) -> None:
+        while queue:
+            i, source = queue.popleft()
+            outcomes[i] = await check_source(runtime, source, dry_run=dry_run)
+
+    room = runtime.config.settings.host_concurrency + 1
+    await asyncio.gather(*(worker(q) for q in queues.values() for _ in range(min(room, len(q)))))
+    return CycleReport([o for o in outcomes if o is not None], dry_run)
 
 
 async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool = False,
@@ -256,6 +271,8 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
             runtime.metrics.observe_check(source.id, ctx, None, duration, [])
             runtime.state_ok()
             return SourceOutcome(source.id, ok=True, result=result, duration=duration)
+    from monitor.decide import Decisions  # not before: a steady source (most of an ordinary cycle) never decides
+
     differ = runtime.differ(dry_run=dry_run)
     decisions = Decisions()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import socket
@@ -11,16 +12,17 @@ from typing import TYPE_CHECKING
 
 from monitor.clock import SYSTEM, Clock, iso
 from monitor.config import Config, load_config, state_target
-from monitor.decide import Context, Differ
 from monitor.fetch import Fetcher
 from monitor.metrics import Metrics, NoMetrics
 from monitor.notify.channels import Channels, load_channels, load_secrets
-from monitor.notify.dispatcher import Dispatcher, deliver
 from monitor.sources import registry
 from monitor.store import EventRow, StateError, Store
 
 if TYPE_CHECKING:
     import httpx
+
+    from monitor.decide import Differ
+    from monitor.notify.dispatcher import Dispatcher
 
 log = logging.getLogger("dtn_monitor.runtime")
 
@@ -49,8 +51,6 @@ class Runtime:
         self.replica = replica or replica_name()
         self.fetcher = Fetcher(config.settings, transport=transport, clock=clock)
         self.metrics = Metrics(self.replica) if metrics else NoMetrics()
-        self.dispatcher = Dispatcher(store, channels, metrics=self.metrics, clock=clock,
-                                     default_language=config.settings.language)
         self.source_locks: dict[str, asyncio.Lock] = {}
         self.state_error: str | None = None
         self.force_baseline = False
@@ -94,7 +94,18 @@ class Runtime:
     def fact_kinds(self, source_id: str) -> frozenset[str]:
         return self._fact_kinds.get(source_id, frozenset())
 
+    @functools.cached_property
+    def dispatcher(self) -> Dispatcher:
+        """Made when first used, after a check's requests have left (the decision engine and the
+        message templates are imported only then: they are no part of the time to the first request)."""
+        from monitor.notify.dispatcher import Dispatcher
+
+        return Dispatcher(self.store, self.channels, metrics=self.metrics, clock=self.clock,
+                          default_language=self.config.settings.language)
+
     def differ(self, *, dry_run: bool = False) -> Differ:
+        from monitor.decide import Context, Differ
+
         return Differ(Context(
             store=self.store, settings=self.config.settings, clock=self.clock, route=self.channels.route,
             sources=self._sources, fact_kinds=self._fact_kinds, reporters=self._reporters, dry_run=dry_run,
@@ -113,6 +124,8 @@ class Runtime:
         now = iso(self.clock.now())
         event = EventRow(0, f"state-unwritable:{now}", "state_unwritable", now,
                          {"path": self.store.label, "error": error[:200]})
+        from monitor.notify.dispatcher import deliver
+
         secrets = load_secrets()
         for name in self.channels.route("state_unwritable"):
             channel = self.channels.get(name)
