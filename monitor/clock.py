@@ -9,12 +9,22 @@ date, because "12 december" in Den Haag is what the NCTV and the user mean.
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Protocol
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+
+@functools.cache
+def amsterdam() -> ZoneInfo:
+    """The Dutch time zone, loaded when a date is first shown or keyed (zoneinfo and the tz file are no
+    part of a check's start)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/Amsterdam")
 
 
 class Clock(Protocol):
@@ -72,7 +82,7 @@ def parse(stamp: str) -> datetime:
 
 def local_date(when: datetime) -> date:
     """The calendar date in the Netherlands at `when`."""
-    return when.astimezone(AMSTERDAM).date()
+    return when.astimezone(amsterdam()).date()
 
 
 def local_text(stamp: str | None, *, with_time: bool = True) -> str | None:
@@ -80,7 +90,7 @@ def local_text(stamp: str | None, *, with_time: bool = True) -> str | None:
     if not stamp:
         return None
     try:
-        when = parse(stamp).astimezone(AMSTERDAM)
+        when = parse(stamp).astimezone(amsterdam())
     except ValueError:
         return stamp
     return when.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")

@@ -275,19 +275,19 @@ def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = No
                 problems.append(f"{where('source.options', None, index) if options else at(None)}: {label}: {msg}")
         if problems:
             continue
-        sources.append(
-            SourceConfig(
-                id=str(raw["id"]),
-                kind=str(raw["kind"]),
-                url=str(raw["url"]),
-                interval=durations["interval"],
-                jitter=durations["jitter"],
-                timeout=durations["timeout"],
-                enabled=bool(raw.get("enabled", True)),
-                authoritative=bool(raw.get("authoritative", adapter.authoritative_default if adapter else False)),
-                options=dict(options),
-            )
+        source = SourceConfig(
+            id=str(raw["id"]),
+            kind=str(raw["kind"]),
+            url=str(raw["url"]),
+            interval=durations["interval"],
+            jitter=durations["jitter"],
+            timeout=durations["timeout"],
+            enabled=bool(raw.get("enabled", True)),
+            authoritative=bool(raw.get("authoritative", adapter.authoritative_default if adapter else False)),
+            options=dict(options),
         )
+        source.__dict__["host"] = parts.hostname or ""  # the cached `host`, from the split just made (not once more)
+        sources.append(source)
     if problems:
         raise ConfigError(problems)
     return Config(path=path, settings=settings, sources=tuple(sources))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from monitor.clock import AMSTERDAM, parse
+from monitor.clock import amsterdam, parse
 
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
@@ -76,7 +76,7 @@ def ago(stamp: str, now: datetime, lang: str) -> str:
         return t["day"]
     if days < 8:
         return t["days"].format(n=days)
-    return parse(stamp).astimezone(AMSTERDAM).strftime("%Y-%m-%d")
+    return parse(stamp).astimezone(amsterdam()).strftime("%Y-%m-%d")
 
 
 def when(stamp: str | None, now: datetime, lang: str) -> str:
@@ -86,7 +86,7 @@ def when(stamp: str | None, now: datetime, lang: str) -> str:
     if len(stamp) <= 10:  # a date ('2023-12-12') or a month
         return f'<time datetime="{html.escape(stamp)}">{html.escape(stamp)}</time>'
     try:
-        local = parse(stamp).astimezone(AMSTERDAM)
+        local = parse(stamp).astimezone(amsterdam())
     except ValueError:
         return html.escape(stamp)
     exact = local.strftime("%Y-%m-%d %H:%M %Z")
@@ -100,5 +100,5 @@ def plain_when(stamp: str | None, now: datetime, lang: str) -> str:
         return TEXT[lang]["never"]
     if len(stamp) <= 10:
         return stamp
-    local = parse(stamp).astimezone(AMSTERDAM)
+    local = parse(stamp).astimezone(amsterdam())
     return f"{ago(stamp, now, lang)} ({local.strftime('%Y-%m-%d %H:%M')})"
