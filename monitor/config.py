@@ -249,8 +249,12 @@ def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = No
             )
         url = raw.get("url")
         if isinstance(url, str):
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(url)
+                usable = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+            except ValueError:  # "http://[::1/", a port that is not a number
+                usable = False
+            if not usable:
                 problems.append(f"{at('url')}: {label}: url must be an absolute http(s) URL, got {url!r}")
         durations: dict[str, float] = {}
         for key, default, minimum in (("interval", 900.0, 1.0), ("jitter", 60.0, 0.0), ("timeout", 20.0, 0.1)):

@@ -80,7 +80,7 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     from email.utils import parsedate_to_datetime  # rare (the seconds form is usual): not at every start
 
@@ -158,12 +158,18 @@ class Fetcher:
                 location = resp.headers.get("location")
                 if not location:
                     raise FetchError(f"redirect {resp.status} without Location from {current}", url=url)
-                target = urljoin(current, location)
-                if urlsplit(target).scheme not in ("http", "https"):
+                target = location
+                try:
+                    target = urljoin(current, location)
+                    target_parts = urlsplit(target)
+                    target_host = target_parts.hostname or ""
+                except ValueError:  # "http://[::1/"
+                    raise RedirectRefused(f"redirect to an unusable URL {target!r} refused", url=url) from None
+                if target_parts.scheme not in ("http", "https"):
                     raise RedirectRefused(f"redirect to non-HTTP URL {target!r} refused", url=url)
-                if not _same_site(origin, urlsplit(target).hostname or ""):
+                if not _same_site(origin, target_host):
                     raise RedirectRefused(
-                        f"redirect from {origin} to another site ({urlsplit(target).hostname}) refused; "
+                        f"redirect from {origin} to another site ({target_host}) refused; "
                         "update the source URL if the site really moved",
                         url=url,
                     )
@@ -250,8 +256,11 @@ class Fetcher:
         try:
             chunks: list[bytes] = []
             size = 0
-            declared = r.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > cap and "content-encoding" not in r.headers:
+            # a 304's or 204's Content-Length may give the size of the page itself (RFC 9110 8.6): no body follows
+            declared = r.headers.get("content-length") if r.status_code not in (204, 304) else None
+            if declared is not None and not (declared.isascii() and declared.isdigit()):
+                declared = None  # unusable ("²"): the client has already refused a body framed by it
+            if declared and int(declared) > cap and "content-encoding" not in r.headers:
                 raise TooLarge(f"{url} announces {int(declared)} bytes, over the cap of {cap}", url=url)
             # read every body to its end (also a 304's or a redirect's): only then can the
             # connection be kept alive for the next request
@@ -260,7 +269,7 @@ class Fetcher:
                 if size > cap:
                     raise TooLarge(f"{url} sent more than {cap} bytes (after decompression); stopped reading", url=url)
                 chunks.append(chunk)
-            if declared and declared.isdigit() and "content-encoding" not in r.headers and size < int(declared):
+            if declared and "content-encoding" not in r.headers and size < int(declared):
                 raise FetchError(f"truncated body from {url}: {size} of {declared} bytes", url=url)
             return Response(url=r.url, status=r.status_code, content=b"".join(chunks), headers=r.headers)
         finally:

@@ -14,7 +14,7 @@ import os
 import ssl
 import time
 from collections.abc import AsyncIterator
-from urllib.parse import SplitResult, quote, urlsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 from monitor.http_errors import ConnectFailed, NoAnswer, ProtocolError
 from monitor.http_wire import Decoder, Head, body_bytes, framing, keeps_alive, read_head, request_head
@@ -40,8 +40,11 @@ def trust() -> ssl.SSLContext:
 
 
 def target_of(parts: SplitResult) -> str:
-    """The request target: path and query, with spaces and non-ASCII percent-encoded (as httpx did)."""
+    """The request target: path and query, with spaces and non-ASCII percent-encoded and dot segments
+    ("/a/../b") resolved, as httpx did."""
     path = quote(parts.path or "/", safe=_PATH_SAFE)
+    if "/." in path:
+        path = urljoin("http://h/", path)[len("http://h"):]
     return f"{path}?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else path
 
 
@@ -103,6 +106,7 @@ class Client:
     def __init__(self, *, max_idle: int, expiry: float = 5.0, tls: ssl.SSLContext | None = None):
         self._max_idle, self._expiry, self._tls = max_idle, expiry, tls
         self._idle: dict[Origin, list[Connection]] = {}
+        self._swept = time.monotonic()
         self._closed = False
 
     async def send(self, url: str, headers: dict[str, str]) -> StreamedResponse:
@@ -117,7 +121,9 @@ class Client:
             raise ConnectFailed(f"not an http(s) URL with a host: {url!r}")
         shown = f"[{host_ascii}]" if ":" in host_ascii else host_ascii
         authority = shown if port == _DEFAULT_PORT[scheme] else f"{shown}:{port}"
-        head_bytes = request_head(target_of(parts), authority, headers)
+        target = target_of(parts)
+        head_bytes = request_head(target, authority, headers)
+        url = f"{scheme}://{authority}{target}"  # as the server was asked, as httpx gave it (links resolve against it)
         origin = (scheme, host_ascii, port)
         while True:
             conn = self._take_idle(origin)
@@ -144,12 +150,16 @@ class Client:
     async def _connect(self, origin: Origin) -> Connection:
         scheme, host, port = origin
         if scheme == "https" and self._tls is None:
-            self._tls = trust()  # made at the first https request: loading the authorities takes tens of ms
+            try:  # made at the first https request: loading the authorities takes tens of ms
+                self._tls = trust()
+            except OSError as exc:  # $SSL_CERT_FILE names no file, or not one of certificates
+                raise ConnectFailed(f"the certificate authorities cannot be loaded: {exc}") from None
         tls = self._tls if scheme == "https" else None
         try:
             reader, writer = await asyncio.open_connection(
                 host, port, ssl=tls, server_hostname=host if tls else None, happy_eyeballs_delay=0.25)
-        except OSError as exc:  # refused, unreachable, no such name, a certificate not trusted
+        except (OSError, ValueError) as exc:  # refused, unreachable, no such name, a certificate not trusted,
+            # a name the resolver cannot encode ("www..nctv.nl", a label over 63 characters: UnicodeError)
             raise ConnectFailed(str(exc) or type(exc).__name__) from None
         return Connection(origin, reader, writer)
 
@@ -163,12 +173,31 @@ class Client:
         return None
 
     def release(self, conn: Connection) -> None:
+        now = time.monotonic()
+        if now - self._swept > self._expiry:
+            self._sweep(now)
         idle = self._idle.setdefault(conn.origin, [])
         if self._closed or len(idle) >= self._max_idle:
             conn.close()
             return
-        conn.idle_since = time.monotonic()
+        conn.idle_since = now
         idle.append(conn)
+
+    def _sweep(self, now: float) -> None:
+        """Close the idle connections of every host that are expired or closed by their server, not only
+        those of the host asked next (a host asked once an hour must not hold a socket all that time)."""
+        self._swept = now
+        for origin, idle in list(self._idle.items()):
+            keep = []
+            for conn in idle:
+                if conn.still_usable(self._expiry):
+                    keep.append(conn)
+                else:
+                    conn.close()
+            if keep:
+                self._idle[origin] = keep
+            else:
+                del self._idle[origin]
 
     async def aclose(self) -> None:
         self._closed = True

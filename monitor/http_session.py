@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
 from monitor.http_client import Client
+from monitor.http_errors import ConnectFailed
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -47,12 +48,18 @@ def proxies_in_environment() -> bool:
     if "REQUEST_METHOD" in os.environ:
         found.pop("http", None)
     for name, value in os.environ.items():
-        if name.endswith("_proxy"):
+        if name.endswith("_proxy"):  # the names that end in lower case have the last word, as in urllib
             if value:
-                found[name[:-6]] = value
+                found[name.lower()[:-6]] = value
             else:
-                found.pop(name[:-6], None)
+                found.pop(name.lower()[:-6], None)
     return any(scheme in found for scheme in ("http", "https", "all"))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname or "", parts.port or {"http": 80, "https": 443}.get(scheme)
 
 
 class Session:
@@ -63,6 +70,7 @@ class Session:
         self._max_concurrency = max_concurrency
         self._headers = {"User-Agent": user_agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
         self._cookies: Cookies | None = None
+        self._credentials: dict[tuple[str, str, int | None], str] = {}  # origin → Basic auth from a URL
         self._proxied = transport is not None or proxies_in_environment()
         self._client = Client(max_idle=max_concurrency)
         self._httpx: ProxiedSender | None = None
@@ -70,11 +78,19 @@ class Session:
     async def send(self, url: str, headers: dict[str, str], timeout: float) -> Answer:
         """The response with its body not yet read: the caller reads it and closes it."""
         headers = {**self._headers, **headers}
-        parts = urlsplit(url)
-        if parts.username is not None or parts.password is not None:
-            userpass = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()
-            headers["Authorization"] = "Basic " + b64encode(userpass).decode()
-            url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        try:
+            parts = urlsplit(url)
+            origin = _origin(url)
+        except ValueError as exc:  # "http://[::1/", a port that is not a number
+            raise ConnectFailed(f"not a usable address: {exc}") from None
+        if "@" in parts.netloc:
+            url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()  # no password in stored links
+            if parts.username or parts.password:
+                userpass = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()
+                self._credentials[origin] = "Basic " + b64encode(userpass).decode()
+        if self._credentials and (credentials := self._credentials.get(origin)):
+            # the same origin's later requests (a redirect, an edition's page) carry them too, as a browser's do
+            headers["Authorization"] = credentials
         if self._cookies is not None and (cookie := self._cookies.header_for(url)):
             headers["Cookie"] = cookie
         response: Answer

@@ -18,10 +18,14 @@ from itertools import chain
 from monitor.http_errors import DecodeFailed, NoAnswer, ProtocolError
 
 MAX_HEAD_LINES = 200  # a response head with more lines than this is not a web server's
+MAX_HEAD_BYTES = 65536
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_DIGITS = re.compile(r"[0-9]+")
 _STATUS = re.compile(rb"HTTP/(\d)\.(\d) (\d{3})(?: [^\r\n]*)?\r?\n")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _PIECE = 65536  # bytes read from the socket, or produced by a decoder, at a time
 _NO_BODY = {204, 304}
+_CANNOT_UNDO = {"br", "zstd", "compress", "x-compress"}  # compressions; we ask for gzip and deflate only
 
 
 class Head:
@@ -68,7 +72,8 @@ async def _line(reader: asyncio.StreamReader, *, nothing_yet: bool = False) -> b
 
 
 async def read_head(reader: asyncio.StreamReader) -> Head:
-    """Status line and headers; interim 1xx answers are skipped."""
+    """Status line and headers; interim 1xx answers are skipped. A head over 200 lines or 64 KiB,
+    a control character in a field, or an answer we never ask for (101 Switching Protocols) is refused."""
     first_line = True
     while True:
         first = await _line(reader, nothing_yet=first_line)
@@ -77,14 +82,20 @@ async def read_head(reader: asyncio.StreamReader) -> Head:
         if not m:
             raise ProtocolError(f"not an HTTP/1.x status line: {first[:60]!r}")
         status = int(m.group(3))
+        if not 100 <= status <= 599 or status == 101:
+            raise ProtocolError(f"an answer with status {status}, which a GET is never given")
         fields: list[tuple[str, str]] = []
+        lines, size = 0, len(first)
         while True:
-            if len(fields) > MAX_HEAD_LINES:
-                raise ProtocolError(f"more than {MAX_HEAD_LINES} header lines")
             raw = await _line(reader)
+            lines, size = lines + 1, size + len(raw)
+            if lines > MAX_HEAD_LINES or size > MAX_HEAD_BYTES:
+                raise ProtocolError(f"a response head over {MAX_HEAD_LINES} lines or {MAX_HEAD_BYTES} bytes")
             if raw in (b"\r\n", b"\n"):
                 break
             text = raw.decode("latin-1").rstrip("\r\n")
+            if _CONTROL.search(text):
+                raise ProtocolError(f"a control character in a header line: {text[:60]!r}")
             if text[:1] in (" ", "\t"):  # an obsolete folded continuation of the previous field
                 if not fields:
                     raise ProtocolError("a response head that starts with a folded line")
@@ -95,7 +106,7 @@ async def read_head(reader: asyncio.StreamReader) -> Head:
             if not colon or not _TOKEN.fullmatch(name):
                 raise ProtocolError(f"not a header line: {text[:60]!r}")
             fields.append((name, value.strip(" \t")))
-        if 100 <= status < 200 and status != 101:
+        if status < 200:
             continue
         return Head(status, m.group(1, 2) == (b"1", b"0"), fields)
 
@@ -106,12 +117,13 @@ def framing(head: Head) -> tuple[str, int]:
         return "none", 0
     coding = head.headers.get("transfer-encoding")
     if coding is not None:
-        last = coding.split(",")[-1].strip().lower()
-        return ("chunked", 0) if last == "chunked" else ("close", 0)
+        if coding.strip().lower() != "chunked":  # nothing else is ever sent unasked; guessing would read garbage
+            raise ProtocolError(f"a Transfer-Encoding other than chunked: {coding[:40]!r}")
+        return "chunked", 0
     length = head.headers.get("content-length")
     if length is not None:
         values = {v.strip() for v in length.split(",")}
-        if len(values) != 1 or not next(iter(values)).isdigit():
+        if len(values) != 1 or not _DIGITS.fullmatch(next(iter(values))):
             raise ProtocolError(f"an unusable Content-Length: {length[:40]!r}")
         return "length", int(values.pop())
     return "close", 0
@@ -168,14 +180,15 @@ class Decoder:
 
     def __init__(self, content_encoding: str):
         codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
-        codings = [c for c in codings if c != "identity"]
-        for c in codings:
-            if c not in ("gzip", "x-gzip", "deflate"):
-                raise DecodeFailed(f"a body in an encoding we did not ask for: {c!r}")
-        self._codings = codings[::-1]  # the last applied is undone first
+        # a compression we cannot undo is refused at the first body byte (a 304 carries none); any other
+        # unknown value ("utf-8", "none": real server mistakes) is ignored, as httpx and browsers do
+        self._refused = next((c for c in codings if c in _CANNOT_UNDO), None)
+        self._codings = [c for c in codings if c in ("gzip", "x-gzip", "deflate")][::-1]  # the last applied first
         self._stages: list[zlib._Decompress | None] = [None] * len(self._codings)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._refused and data:
+            raise DecodeFailed(f"a body in an encoding we did not ask for: {self._refused!r}")
         pieces: Iterable[bytes] = (data,)
         for i in range(len(self._codings)):
             pieces = self._through(i, pieces)

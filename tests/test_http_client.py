@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from monitor.config import MonitorSettings
-from monitor.fetch import ConnectError, Fetcher, Timeout
+from monitor.fetch import ConnectError, Fetcher, RedirectRefused, Timeout
+from monitor.http_client import Client
 from tests.support.raw_server import BODY, RawServer
 
 
@@ -88,5 +89,48 @@ def test_tls_certificate_is_verified_and_ssl_cert_file_adds_an_authority(
                     assert (r.status, r.content) == (200, BODY)
             # the refused handshake never reached the server's handler; one connection carried both requests
             assert (server.connections, server.requests) == (1, 2)
+
+    asyncio.run(go())
+
+
+def test_an_unusable_host_name_or_authority_file_is_a_connect_error_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def go() -> None:
+        async with Fetcher(MonitorSettings()) as fetcher:
+            with pytest.raises(ConnectError):  # the resolver cannot encode an empty label (UnicodeError)
+                await fetcher.get("http://www..nctv.nl/dtn", timeout=5)
+            monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+            with pytest.raises(ConnectError, match="certificate authorities cannot be loaded"):
+                await fetcher.get("https://127.0.0.1:9/dtn", timeout=5)
+
+    asyncio.run(go())
+
+
+def test_a_redirect_to_a_malformed_address_is_refused() -> None:
+    async def go() -> None:
+        server = RawServer(headers=b"Location: http://[::1/dtn\r\n")
+        server.status = b"302 Found"
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            with pytest.raises(RedirectRefused, match="unusable URL"):
+                await fetcher.get(f"{base}/dtn", timeout=5)
+
+    asyncio.run(go())
+
+
+def test_idle_connections_to_every_host_are_closed_once_expired_not_only_the_next_hosts() -> None:
+    async def go() -> None:
+        first, second = RawServer(), RawServer()
+        async with first.running() as a, second.running() as b:
+            client = Client(max_idle=2, expiry=0.2)
+            for base in (a, b):
+                response = await client.send(f"{base}/dtn", {})
+                async for _ in response.aiter_bytes():
+                    pass
+                await response.aclose()
+                await asyncio.sleep(0.3)
+            await asyncio.sleep(0.05)
+            # the first host's connection was closed when the second's was released: its server saw the end
+            assert first.ended == 1 and second.ended == 0
+            await client.aclose()
 
     asyncio.run(go())

@@ -9,6 +9,7 @@ import pytest
 
 from monitor.config import MonitorSettings
 from monitor.fetch import Fetcher, FetchError
+from monitor.http_session import proxies_in_environment
 from tests.support.raw_server import BODY, RawServer
 
 
@@ -82,3 +83,38 @@ def test_every_cookie_of_several_set_cookie_fields_is_kept_and_one_for_another_p
         assert b"admin=1" not in later
 
     asyncio.run(go())
+
+
+def test_credentials_from_a_url_go_with_later_requests_to_that_origin_only_and_never_into_links() -> None:
+    async def go() -> None:
+        site, other = RawServer(), RawServer()
+        async with site.running() as base, other.running() as elsewhere, Fetcher(MonitorSettings()) as fetcher:
+            r = await fetcher.get(base.replace("http://", "http://monitor:s%40cret@") + "/dtn")
+            await fetcher.get(f"{base}/dtn-62.html")  # an edition's page, linked from the first
+            await fetcher.get(f"{elsewhere}/dtn")
+        assert "s%40cret" not in r.url and "monitor" not in r.url  # stored links and alerts hold no password
+        assert all(b"\r\nauthorization: basic " in h.lower() for h in site.heads)
+        assert b"authorization" not in other.heads[0].lower()
+
+    asyncio.run(go())
+
+
+def test_an_empty_user_in_the_url_sends_no_credentials() -> None:
+    async def go() -> None:
+        server = RawServer()
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            await fetcher.get(base.replace("http://", "http://@") + "/dtn")
+        assert b"authorization" not in server.heads[0].lower()
+
+    asyncio.run(go())
+
+
+@pytest.mark.parametrize("name, value, proxied", [
+    ("HTTPS_PROXY", "http://proxy:3128", True), ("https_proxy", "http://proxy:3128", True),
+    ("HTTPS_proxy", "http://proxy:3128", True), ("ALL_PROXY", "socks5://proxy:1080", True),
+    ("NO_PROXY", "nctv.nl", False), ("FTP_PROXY", "http://proxy:3128", False), ("HTTP_PROXY", "", False),
+])
+def test_a_proxy_is_found_in_the_environment_as_urllib_finds_it(
+        monkeypatch: pytest.MonkeyPatch, name: str, value: str, proxied: bool) -> None:
+    monkeypatch.setenv(name, value)
+    assert proxies_in_environment() is proxied

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from monitor.config import MonitorSettings
-from monitor.fetch import ConnectError, Fetcher, FetchError, TooLarge
+from monitor.fetch import ConnectError, Fetcher, FetchError, HTTPStatusError, TooLarge
 from monitor.http_errors import ProtocolError
 from monitor.http_wire import request_head
 
@@ -122,17 +122,43 @@ def test_interim_answers_and_folded_header_lines_are_read_as_http_allows() -> No
     (b"HTTP/1.1 200 OK\r\nBad Header\r\nContent-Length: 0\r\n\r\n", "header line"),
     (b"HTTP/1.1 200 OK\r\nContent-Length: 9", "middle of the response head"),
     (DROP, "without answering"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", "Transfer-Encoding"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: \xb2\r\n\r\nhello", "Content-Length"),  # a digit, but not 0-9
+    (b"HTTP/1.1 200 OK\r\nLocation: /a\x00b\r\nContent-Length: 0\r\n\r\n", "control character"),
+    (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", "status 101"),
+    (b"HTTP/1.1 200 OK\r\nX-Long: a\r\n" + b" a\r\n" * 5000 + b"Content-Length: 0\r\n\r\n", "response head over"),
 ])
 def test_a_broken_answer_is_a_connection_problem_never_a_page(answer: bytes, reason: str) -> None:
     with pytest.raises(ConnectError, match=reason):
         fetch(ScriptedServer(answer), "/")
 
 
-def test_an_encoding_we_did_not_ask_for_or_a_broken_gzip_is_a_fetch_error() -> None:
+def test_a_compression_we_did_not_ask_for_or_a_broken_gzip_is_a_fetch_error() -> None:
     with pytest.raises(FetchError, match=r"undecodable body.*'br'"):
         fetch(ScriptedServer(ok(b"\x1b\x00", b"Content-Encoding: br")), "/")
     with pytest.raises(FetchError, match="undecodable body"):
         fetch(ScriptedServer(ok(b"not gzip at all", b"Content-Encoding: gzip")), "/")
+
+
+def test_a_content_encoding_that_names_no_compression_is_ignored_as_browsers_do() -> None:
+    # "utf-8" and "none" are real server mistakes; a 304 may repeat the page's own (br) without a body
+    not_modified = b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Encoding: br\r\n\r\n'
+    server = ScriptedServer(ok(PAGE, b"Content-Encoding: utf-8"), ok(PAGE, b"Content-Encoding: none"), not_modified)
+    assert fetch(server, "/a", "/b", "/c") == [PAGE, PAGE, b""]
+
+
+def test_a_304_that_gives_the_length_of_the_page_itself_is_not_modified_not_truncated() -> None:
+    # RFC 9110 8.6: a 304 may carry the Content-Length the 200 would have had; no body follows
+    async def go() -> None:
+        server = ScriptedServer(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Length: 123456789\r\n\r\n',
+                                ok(PAGE))
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            r = await fetcher.get(base + "/", timeout=5, validators=('"v1"', None), max_bytes=1000)
+            assert r.not_modified and r.content == b""
+            assert (await fetcher.get(base + "/", timeout=5)).content == PAGE  # the connection was kept
+        assert server.connections == 1
+
+    asyncio.run(go())
 
 
 def test_a_kept_alive_connection_the_server_drops_after_the_request_is_retried_once_on_a_new_one() -> None:
@@ -148,7 +174,28 @@ def test_spaces_and_non_ascii_in_the_url_are_percent_encoded_and_escapes_kept() 
     assert b"\r\nHost: 127.0.0.1:" in server.heads[0]
 
 
+def test_the_response_url_is_the_one_asked_for_as_httpx_gave_it_so_links_resolve_the_same() -> None:
+    # links on a page become document ids by urljoin(response.url, href): upper-case host, spaces and dot
+    # segments must come out as before (httpx normalised them), or known documents would look new
+    async def go() -> None:
+        server = ScriptedServer(ok(PAGE))
+        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
+            port = base.rsplit(":", 1)[1]
+            r = await fetcher.get(f"HTTP://127.0.0.1:{port}/onderwerpen/dreigings beeld/../dtn/", timeout=5)
+        assert r.url == f"http://127.0.0.1:{port}/onderwerpen/dtn/"
+        assert server.heads[0].startswith(b"GET /onderwerpen/dtn/ HTTP/1.1\r\n")
+
+    asyncio.run(go())
+
+
 def test_a_header_value_with_a_line_break_is_never_sent() -> None:
     with pytest.raises(ProtocolError):
         request_head("/", "www.nctv.nl", {"If-None-Match": '"v1"\r\nX-Injected: 1'})
     assert request_head("/", "www.nctv.nl", {"If-None-Match": '"v1"'}).endswith(b'If-None-Match: "v1"\r\n\r\n')
+
+
+def test_a_retry_after_that_is_no_number_nor_date_still_backs_off_with_the_default() -> None:
+    answer = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: \xb2\r\nContent-Length: 0\r\n\r\n"
+    with pytest.raises(HTTPStatusError) as exc:
+        fetch(ScriptedServer(answer), "/")
+    assert exc.value.retry_after == 60.0

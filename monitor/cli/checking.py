@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import Any
 
-from monitor.cli.main import EXIT_FAILED, EXIT_OK, EXIT_SERVE, UsageError, run_async
+from monitor.cli.main import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_SERVE, UsageError, run_async
 
 
 def runtime(args: argparse.Namespace, *, serving: bool = False, verify_urls: bool = True) -> Any:
@@ -84,6 +84,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         sock = bind(host, port)  # before the state and the scheduler: a busy port is one clear line
     except CannotServe as exc:
         raise UsageError(str(exc), EXIT_SERVE) from None
+    try:  # loaded when first used by a check; the daemon makes sure at start that the system has it
+        from monitor.clock import amsterdam
+
+        amsterdam()
+    except Exception as exc:  # zoneinfo.ZoneInfoNotFoundError: no tz database and no `tzdata` package
+        raise UsageError(f"the time zone Europe/Amsterdam cannot be loaded ({exc}); install the system's "
+                         "tzdata package or `pip install tzdata`", EXIT_CONFIG) from None
     rt = runtime(args, serving=True)
     asyncio.run(Daemon(rt, host=host, port=port, sock=sock).serve())
     return EXIT_OK

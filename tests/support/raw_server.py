@@ -16,6 +16,8 @@ class RawServer:
     def __init__(self, mode: str = "keep-alive", tls: ssl.SSLContext | None = None, headers: bytes = b""):
         self.mode, self.tls, self.headers = mode, tls, headers  # headers: extra header lines for every answer
         self.connections = 0
+        self.ended = 0  # connections the client closed
+        self.status = b"200 OK"
         self.requests = 0
         self.heads: list[bytes] = []
 
@@ -29,7 +31,7 @@ class RawServer:
                 if self.mode == "silent":
                     await asyncio.sleep(30)
                 etag_asked = b'if-none-match: "v1"' in head.lower()
-                status = b"304 Not Modified" if etag_asked else b"200 OK"
+                status = b"304 Not Modified" if etag_asked else self.status
                 body = b"" if etag_asked else BODY
                 writer.write(b"HTTP/1.1 " + status + b'\r\nETag: "v1"\r\nContent-Type: text/html; charset=utf-8\r\n'
                              + self.headers + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
@@ -37,7 +39,9 @@ class RawServer:
                 if self.mode == "close-when-idle":
                     await asyncio.sleep(0.05)
                     break  # the server drops the kept-alive connection without a word
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except asyncio.IncompleteReadError:
+            self.ended += 1
+        except ConnectionError:
             pass
         finally:
             writer.close()
