@@ -251,7 +251,7 @@ def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = No
         if isinstance(url, str):
             try:
                 parts = urlsplit(url)
-                usable = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+                usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
             except ValueError:  # "http://[::1/", a port that is not a number
                 usable = False
             if not usable:

@@ -26,6 +26,8 @@ from monitor.http_session import Session
 from monitor.response import Response
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import httpx
 
 
@@ -113,12 +115,14 @@ class Fetcher:
     """Every source's requests (monitor/http_session.py), with politeness per host and a global bound."""
 
     def __init__(
-        self, settings: MonitorSettings, *, transport: httpx.AsyncBaseTransport | None = None, clock: Clock = SYSTEM
+        self, settings: MonitorSettings, *, transport: httpx.AsyncBaseTransport | None = None, clock: Clock = SYSTEM,
+        credentials: Iterable[str] = (),
     ):
+        """`credentials`: the configured URLs; those with user:password@ lend it to their origin's requests."""
         self.clock = clock
         self.settings = settings
         self._session = Session(user_agent=settings.user_agent, max_concurrency=settings.max_concurrency,
-                                transport=transport)
+                                transport=transport, credentials=credentials)
         self._hosts: dict[str, _HostState] = {}
         self._slots = asyncio.Semaphore(settings.max_concurrency)
         self.stats = FetchStats()

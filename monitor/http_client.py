@@ -14,7 +14,7 @@ import os
 import ssl
 import time
 from collections.abc import AsyncIterator
-from urllib.parse import SplitResult, quote, urljoin, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from monitor.http_errors import ConnectFailed, NoAnswer, ProtocolError
 from monitor.http_wire import Decoder, Head, body_bytes, framing, keeps_alive, read_head, request_head
@@ -42,10 +42,23 @@ def trust() -> ssl.SSLContext:
 def target_of(parts: SplitResult) -> str:
     """The request target: path and query, with spaces and non-ASCII percent-encoded and dot segments
     ("/a/../b") resolved, as httpx did."""
-    path = quote(parts.path or "/", safe=_PATH_SAFE)
-    if "/." in path:
-        path = urljoin("http://h/", path)[len("http://h"):]
+    path = _without_dot_segments(quote(parts.path or "/", safe=_PATH_SAFE))
     return f"{path}?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else path
+
+
+def _without_dot_segments(path: str) -> str:
+    """RFC 3986 5.2.4 as httpx applies it: "/a/./b/../c" → "/a/c" (a path that begins "//" stays one)."""
+    segments = path.split("/")
+    if "." not in segments and ".." not in segments:
+        return path
+    out: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if out and out != [""]:
+                out.pop()
+        elif segment != ".":
+            out.append(segment)
+    return "/".join(out)
 
 
 class Connection:
@@ -107,13 +120,14 @@ class Client:
         self._max_idle, self._expiry, self._tls = max_idle, expiry, tls
         self._idle: dict[Origin, list[Connection]] = {}
         self._swept = time.monotonic()
+        self._timer: asyncio.TimerHandle | None = None
         self._closed = False
 
     async def send(self, url: str, headers: dict[str, str]) -> StreamedResponse:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         try:
-            host, port = parts.hostname or "", parts.port or _DEFAULT_PORT.get(scheme, 0)
+            host, port = parts.hostname or "", parts.port if parts.port is not None else _DEFAULT_PORT.get(scheme, 0)
             host_ascii = host if host.isascii() else host.encode("idna").decode("ascii")
         except (ValueError, UnicodeError) as exc:
             raise ConnectFailed(f"not a usable address in {url!r}: {exc}") from None
@@ -123,8 +137,11 @@ class Client:
         authority = shown if port == _DEFAULT_PORT[scheme] else f"{shown}:{port}"
         target = target_of(parts)
         head_bytes = request_head(target, authority, headers)
-        url = f"{scheme}://{authority}{target}"  # as the server was asked, as httpx gave it (links resolve against it)
+        # as the server was asked, as httpx gave it (links on the page resolve against it)
+        url = f"{scheme}://{authority}{target}" + (f"#{parts.fragment}" if parts.fragment else "")
         origin = (scheme, host_ascii, port)
+        if time.monotonic() - self._swept > self._expiry:
+            self._sweep()
         while True:
             conn = self._take_idle(origin)
             reused = conn is not None
@@ -173,20 +190,25 @@ class Client:
         return None
 
     def release(self, conn: Connection) -> None:
-        now = time.monotonic()
-        if now - self._swept > self._expiry:
-            self._sweep(now)
         idle = self._idle.setdefault(conn.origin, [])
         if self._closed or len(idle) >= self._max_idle:
             conn.close()
             return
-        conn.idle_since = now
+        conn.idle_since = time.monotonic()
         idle.append(conn)
+        if self._timer is None:  # between two cycles of the daemon, nothing else would sweep
+            self._timer = asyncio.get_running_loop().call_later(self._expiry + 0.5, self._timed_sweep)
 
-    def _sweep(self, now: float) -> None:
+    def _timed_sweep(self) -> None:
+        self._timer = None
+        self._sweep()
+        if self._idle and not self._closed:
+            self._timer = asyncio.get_running_loop().call_later(self._expiry + 0.5, self._timed_sweep)
+
+    def _sweep(self) -> None:
         """Close the idle connections of every host that are expired or closed by their server, not only
         those of the host asked next (a host asked once an hour must not hold a socket all that time)."""
-        self._swept = now
+        self._swept = time.monotonic()
         for origin, idle in list(self._idle.items()):
             keep = []
             for conn in idle:
@@ -201,6 +223,9 @@ class Client:
 
     async def aclose(self) -> None:
         self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         for idle in self._idle.values():
             for conn in idle:
                 conn.close()

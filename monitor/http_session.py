@@ -18,7 +18,7 @@ from monitor.http_client import Client
 from monitor.http_errors import ConnectFailed
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterable
 
     import httpx
 
@@ -62,15 +62,27 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return scheme, parts.hostname or "", parts.port or {"http": 80, "https": 443}.get(scheme)
 
 
-class Session:
-    """One per fetcher: one client (or httpx behind a proxy), one cookie jar, the default headers."""
+def _basic(url: str) -> str | None:
+    parts = urlsplit(url)
+    if not (parts.username or parts.password):
+        return None
+    return "Basic " + b64encode(f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()).decode()
 
-    def __init__(self, *, user_agent: str, max_concurrency: int, transport: httpx.AsyncBaseTransport | None = None):
+
+class Session:
+    """One per fetcher: one client (or httpx behind a proxy), one cookie jar, the default headers.
+
+    Credentials come only from the configured URLs (`credentials`): they go with every request to that
+    origin (a redirect, an edition's page). Credentials in any other URL (a link on a page, a redirect's
+    Location) are dropped: a page must not choose what we send to another of its site's hosts."""
+
+    def __init__(self, *, user_agent: str, max_concurrency: int, transport: httpx.AsyncBaseTransport | None = None,
+                 credentials: Iterable[str] = ()):
         self._transport = transport  # a caller's own httpx transport takes every request
         self._max_concurrency = max_concurrency
         self._headers = {"User-Agent": user_agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
         self._cookies: Cookies | None = None
-        self._credentials: dict[tuple[str, str, int | None], str] = {}  # origin → Basic auth from a URL
+        self._credentials = {_origin(u): b for u in credentials if "@" in u and (b := _basic(u))}  # origin → Basic
         self._proxied = transport is not None or proxies_in_environment()
         self._client = Client(max_idle=max_concurrency)
         self._httpx: ProxiedSender | None = None
@@ -85,11 +97,8 @@ class Session:
             raise ConnectFailed(f"not a usable address: {exc}") from None
         if "@" in parts.netloc:
             url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()  # no password in stored links
-            if parts.username or parts.password:
-                userpass = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()
-                self._credentials[origin] = "Basic " + b64encode(userpass).decode()
-        if self._credentials and (credentials := self._credentials.get(origin)):
-            # the same origin's later requests (a redirect, an edition's page) carry them too, as a browser's do
+        credentials = self._credentials.get(origin) if self._credentials else None
+        if credentials and not any(name.lower() == "authorization" for name in headers):
             headers["Authorization"] = credentials
         if self._cookies is not None and (cookie := self._cookies.header_for(url)):
             headers["Cookie"] = cookie

@@ -18,8 +18,8 @@ from itertools import chain
 from monitor.http_errors import DecodeFailed, NoAnswer, ProtocolError
 
 MAX_HEAD_LINES = 200  # a response head with more lines than this is not a web server's
-MAX_HEAD_BYTES = 65536
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+MAX_HEAD_BYTES = 100 * 1024  # as httpcore allowed
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f]")
 _DIGITS = re.compile(r"[0-9]+")
 _STATUS = re.compile(rb"HTTP/(\d)\.(\d) (\d{3})(?: [^\r\n]*)?\r?\n")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -88,11 +88,11 @@ async def read_head(reader: asyncio.StreamReader) -> Head:
         lines, size = 0, len(first)
         while True:
             raw = await _line(reader)
-            lines, size = lines + 1, size + len(raw)
-            if lines > MAX_HEAD_LINES or size > MAX_HEAD_BYTES:
-                raise ProtocolError(f"a response head over {MAX_HEAD_LINES} lines or {MAX_HEAD_BYTES} bytes")
             if raw in (b"\r\n", b"\n"):
                 break
+            lines, size = lines + 1, size + len(raw)  # folded lines count too
+            if lines > MAX_HEAD_LINES or size > MAX_HEAD_BYTES:
+                raise ProtocolError(f"a response head over {MAX_HEAD_LINES} lines or {MAX_HEAD_BYTES} bytes")
             text = raw.decode("latin-1").rstrip("\r\n")
             if _CONTROL.search(text):
                 raise ProtocolError(f"a control character in a header line: {text[:60]!r}")

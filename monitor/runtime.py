@@ -49,7 +49,8 @@ class Runtime:
         self.channels = channels
         self.clock = clock
         self.replica = replica or replica_name()
-        self.fetcher = Fetcher(config.settings, transport=transport, clock=clock)
+        self.fetcher = Fetcher(config.settings, transport=transport, clock=clock,
+                               credentials=[s.url for s in config.sources])
         self.metrics = Metrics(self.replica) if metrics else NoMetrics()
         self.source_locks: dict[str, asyncio.Lock] = {}
         self.state_error: str | None = None

@@ -134,3 +134,19 @@ def test_idle_connections_to_every_host_are_closed_once_expired_not_only_the_nex
             await client.aclose()
 
     asyncio.run(go())
+
+
+def test_an_idle_connection_is_closed_once_expired_even_when_no_request_follows() -> None:
+    async def go() -> None:
+        server = RawServer()
+        async with server.running() as base:
+            client = Client(max_idle=2, expiry=0.2)
+            response = await client.send(f"{base}/dtn", {})
+            async for _ in response.aiter_bytes():
+                pass
+            await response.aclose()
+            await asyncio.sleep(1.0)  # the daemon between two cycles: no request, no release
+            assert server.ended == 1
+            await client.aclose()
+
+    asyncio.run(go())

@@ -36,8 +36,10 @@ def test_a_cookie_the_site_sets_is_sent_back_on_the_next_requests() -> None:
 def test_credentials_in_the_url_are_sent_as_basic_auth() -> None:
     async def go() -> None:
         server = RawServer()
-        async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
-            await fetcher.get(base.replace("http://", "http://monitor:s%40cret@") + "/dtn")
+        async with server.running() as base:
+            configured = base.replace("http://", "http://monitor:s%40cret@") + "/dtn"
+            async with Fetcher(MonitorSettings(), credentials=[configured]) as fetcher:
+                await fetcher.get(configured)
         token = base64.b64encode(b"monitor:s@cret").decode().encode()
         assert b"\r\nauthorization: basic " + token.lower() + b"\r\n" in server.heads[0].lower()
 
@@ -88,13 +90,19 @@ def test_every_cookie_of_several_set_cookie_fields_is_kept_and_one_for_another_p
 def test_credentials_from_a_url_go_with_later_requests_to_that_origin_only_and_never_into_links() -> None:
     async def go() -> None:
         site, other = RawServer(), RawServer()
-        async with site.running() as base, other.running() as elsewhere, Fetcher(MonitorSettings()) as fetcher:
-            r = await fetcher.get(base.replace("http://", "http://monitor:s%40cret@") + "/dtn")
-            await fetcher.get(f"{base}/dtn-62.html")  # an edition's page, linked from the first
-            await fetcher.get(f"{elsewhere}/dtn")
+        async with site.running() as base, other.running() as elsewhere:
+            configured = base.replace("http://", "http://monitor:s%40cret@") + "/dtn"
+            async with Fetcher(MonitorSettings(), credentials=[configured, f"{elsewhere}/dtn"]) as fetcher:
+                r = await fetcher.get(configured)
+                await fetcher.get(f"{base}/dtn-62.html")  # an edition's page, linked from the first
+                await fetcher.get(f"{elsewhere}/dtn")
+                # a link (or a redirect) that carries credentials of its own chooses nothing
+                await fetcher.get(elsewhere.replace("http://", "http://planted:x@") + "/p")
+                await fetcher.get(base.replace("http://", "http://planted:x@") + "/p")
         assert "s%40cret" not in r.url and "monitor" not in r.url  # stored links and alerts hold no password
-        assert all(b"\r\nauthorization: basic " in h.lower() for h in site.heads)
-        assert b"authorization" not in other.heads[0].lower()
+        token = b"basic " + base64.b64encode(b"monitor:s@cret").lower()
+        assert all(b"\r\nauthorization: " + token + b"\r\n" in h.lower() for h in site.heads)
+        assert not any(b"authorization" in h.lower() for h in other.heads)
 
     asyncio.run(go())
 

@@ -8,11 +8,13 @@ import gzip
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 import pytest
 
 from monitor.config import MonitorSettings
 from monitor.fetch import ConnectError, Fetcher, FetchError, HTTPStatusError, TooLarge
+from monitor.http_client import target_of
 from monitor.http_errors import ProtocolError
 from monitor.http_wire import request_head
 
@@ -127,10 +129,18 @@ def test_interim_answers_and_folded_header_lines_are_read_as_http_allows() -> No
     (b"HTTP/1.1 200 OK\r\nLocation: /a\x00b\r\nContent-Length: 0\r\n\r\n", "control character"),
     (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", "status 101"),
     (b"HTTP/1.1 200 OK\r\nX-Long: a\r\n" + b" a\r\n" * 5000 + b"Content-Length: 0\r\n\r\n", "response head over"),
+    (b"HTTP/1.1 200 OK\r\n" + b"X-F: a\r\n" * 200 + b"Content-Length: 0\r\n\r\n", "response head over"),
 ])
 def test_a_broken_answer_is_a_connection_problem_never_a_page(answer: bytes, reason: str) -> None:
     with pytest.raises(ConnectError, match=reason):
         fetch(ScriptedServer(answer), "/")
+
+
+def test_a_head_of_200_fields_and_100_kib_is_read() -> None:
+    many = b"HTTP/1.1 200 OK\r\n" + b"X-F: a\r\n" * 199 + b"Content-Length: " + str(len(PAGE)).encode() + b"\r\n\r\n" + PAGE
+    cookies = b"".join(b"Set-Cookie: c%d=%s\r\n" % (i, b"v" * 3000) for i in range(33))  # ~99 KiB, a CSP or cookies
+    large = ok(PAGE, cookies.rstrip(b"\r\n"), b"X-Ctl: a\x7fb")
+    assert fetch(ScriptedServer(many, large), "/a", "/b") == [PAGE, PAGE]
 
 
 def test_a_compression_we_did_not_ask_for_or_a_broken_gzip_is_a_fetch_error() -> None:
@@ -181,8 +191,8 @@ def test_the_response_url_is_the_one_asked_for_as_httpx_gave_it_so_links_resolve
         server = ScriptedServer(ok(PAGE))
         async with server.running() as base, Fetcher(MonitorSettings()) as fetcher:
             port = base.rsplit(":", 1)[1]
-            r = await fetcher.get(f"HTTP://127.0.0.1:{port}/onderwerpen/dreigings beeld/../dtn/", timeout=5)
-        assert r.url == f"http://127.0.0.1:{port}/onderwerpen/dtn/"
+            r = await fetcher.get(f"HTTP://127.0.0.1:{port}/onderwerpen/dreigings beeld/../dtn/#actueel", timeout=5)
+        assert r.url == f"http://127.0.0.1:{port}/onderwerpen/dtn/#actueel"
         assert server.heads[0].startswith(b"GET /onderwerpen/dtn/ HTTP/1.1\r\n")
 
     asyncio.run(go())
@@ -199,3 +209,11 @@ def test_a_retry_after_that_is_no_number_nor_date_still_backs_off_with_the_defau
     with pytest.raises(HTTPStatusError) as exc:
         fetch(ScriptedServer(answer), "/")
     assert exc.value.retry_after == 60.0
+
+
+@pytest.mark.parametrize("path, target", [
+    ("/a/./b/../c", "/a/c"), ("/a/b/..", "/a"), ("/a/.", "/a"), ("/../a", "/a"), ("", "/"),
+    ("//onderwerpen/./dtn", "//onderwerpen/dtn"), ("//.well-known/x", "//.well-known/x"), ("/.well-known/x", "/.well-known/x"),
+])
+def test_dot_segments_are_resolved_as_httpx_resolved_them(path: str, target: str) -> None:
+    assert target_of(urlsplit(f"https://www.nctv.nl{path}")) == target
