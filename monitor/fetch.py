@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -31,13 +32,17 @@ if TYPE_CHECKING:
     import httpx
 
 
+_USERINFO = re.compile(r"(\bhttps?://)[^/@\s]+@", re.I)
+
+
 class FetchError(Exception):
     """A fetch that produced no usable response; `reason` is a short machine word."""
 
     reason = "error"
 
     def __init__(self, message: str, *, url: str = ""):
-        super().__init__(message)
+        # credentials written in a source's URL never reach a log line, the state or a "source failing" alert
+        super().__init__(_USERINFO.sub(r"\1***@", message))
         self.url = url
 
 

@@ -126,3 +126,14 @@ def test_a_proxy_is_found_in_the_environment_as_urllib_finds_it(
         monkeypatch: pytest.MonkeyPatch, name: str, value: str, proxied: bool) -> None:
     monkeypatch.setenv(name, value)
     assert proxies_in_environment() is proxied
+
+
+def test_a_failed_fetch_never_shows_the_password_of_its_url() -> None:
+    async def go() -> None:
+        url = "http://monitor:s3cret@127.0.0.1:9/dtn"  # nothing listens on port 9
+        async with Fetcher(MonitorSettings(), credentials=[url]) as fetcher:
+            with pytest.raises(FetchError) as exc:
+                await fetcher.get(url, timeout=5)
+        assert "s3cret" not in str(exc.value) and "127.0.0.1:9/dtn" in str(exc.value)
+
+    asyncio.run(go())
