@@ -58,7 +58,7 @@ def _without_dot_segments(path: str) -> str:
                 out.pop()
         elif segment != ".":
             out.append(segment)
-    return "/".join(out)
+    return "/".join(out) or "/"  # "/.." is the root, not an empty target
 
 
 class Connection:

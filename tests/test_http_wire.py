@@ -212,7 +212,8 @@ def test_a_retry_after_that_is_no_number_nor_date_still_backs_off_with_the_defau
 
 
 @pytest.mark.parametrize("path, target", [
-    ("/a/./b/../c", "/a/c"), ("/a/b/..", "/a"), ("/a/.", "/a"), ("/../a", "/a"), ("", "/"),
+    ("/a/./b/../c", "/a/c"), ("/a/b/..", "/a"), ("/a/.", "/a"), ("/../a", "/a"), ("", "/"), ("/..", "/"), ("/.", "/"),
+    ("/a/..", "/"),
     ("//onderwerpen/./dtn", "//onderwerpen/dtn"), ("//.well-known/x", "//.well-known/x"), ("/.well-known/x", "/.well-known/x"),
 ])
 def test_dot_segments_are_resolved_as_httpx_resolved_them(path: str, target: str) -> None:
