@@ -39,6 +39,15 @@ def trust() -> ssl.SSLContext:
     return ctx
 
 
+def origin_of(parts: SplitResult) -> Origin:
+    """(scheme, host in ASCII, port) of a URL: the unit of a kept-alive connection and of credentials.
+    Raises ValueError (UnicodeError among them) for a port that is no number or a host that cannot be encoded."""
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    port = parts.port if parts.port is not None else _DEFAULT_PORT.get(scheme, 0)
+    return scheme, host if host.isascii() else host.encode("idna").decode("ascii"), port
+
+
 def target_of(parts: SplitResult) -> str:
     """The request target: path and query, with spaces and non-ASCII percent-encoded and dot segments
     ("/a/../b") resolved, as httpx did."""
@@ -125,13 +134,11 @@ class Client:
 
     async def send(self, url: str, headers: dict[str, str]) -> StreamedResponse:
         parts = urlsplit(url)
-        scheme = parts.scheme.lower()
         try:
-            host, port = parts.hostname or "", parts.port if parts.port is not None else _DEFAULT_PORT.get(scheme, 0)
-            host_ascii = host if host.isascii() else host.encode("idna").decode("ascii")
-        except (ValueError, UnicodeError) as exc:
+            origin = scheme, host_ascii, port = origin_of(parts)
+        except ValueError as exc:
             raise ConnectFailed(f"not a usable address in {url!r}: {exc}") from None
-        if not host or scheme not in _DEFAULT_PORT:
+        if not host_ascii or scheme not in _DEFAULT_PORT:
             raise ConnectFailed(f"not an http(s) URL with a host: {url!r}")
         shown = f"[{host_ascii}]" if ":" in host_ascii else host_ascii
         authority = shown if port == _DEFAULT_PORT[scheme] else f"{shown}:{port}"
@@ -139,7 +146,6 @@ class Client:
         head_bytes = request_head(target, authority, headers)
         # as the server was asked, as httpx gave it (links on the page resolve against it)
         url = f"{scheme}://{authority}{target}" + (f"#{parts.fragment}" if parts.fragment else "")
-        origin = (scheme, host_ascii, port)
         if time.monotonic() - self._swept > self._expiry:
             self._sweep()
         while True:

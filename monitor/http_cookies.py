@@ -33,9 +33,6 @@ class Cookies:
     def __init__(self) -> None:
         self._jar = http.cookiejar.CookieJar()
 
-    def __len__(self) -> int:
-        return len(self._jar)
-
     def header_for(self, url: str) -> str | None:
         """The Cookie header for a request to `url`, or None when no cookie applies."""
         request = urllib.request.Request(url)

@@ -14,7 +14,7 @@ from base64 import b64encode
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
-from monitor.http_client import Client
+from monitor.http_client import Client, origin_of
 from monitor.http_errors import ConnectFailed
 
 if TYPE_CHECKING:
@@ -56,12 +56,6 @@ def proxies_in_environment() -> bool:
     return any(scheme in found for scheme in ("http", "https", "all"))
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme, parts.hostname or "", parts.port or {"http": 80, "https": 443}.get(scheme)
-
-
 def _basic(url: str) -> str | None:
     parts = urlsplit(url)
     if not (parts.username or parts.password):
@@ -82,7 +76,7 @@ class Session:
         self._max_concurrency = max_concurrency
         self._headers = {"User-Agent": user_agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
         self._cookies: Cookies | None = None
-        self._credentials = {_origin(u): b for u in credentials if "@" in u and (b := _basic(u))}  # origin → Basic
+        self._credentials = {origin_of(urlsplit(u)): b for u in credentials if "@" in u and (b := _basic(u))}
         self._proxied = transport is not None or proxies_in_environment()
         self._client = Client(max_idle=max_concurrency)
         self._httpx: ProxiedSender | None = None
@@ -92,7 +86,7 @@ class Session:
         headers = {**self._headers, **headers}
         try:
             parts = urlsplit(url)
-            origin = _origin(url)
+            origin = origin_of(parts)
         except ValueError as exc:  # "http://[::1/", a port that is not a number
             raise ConnectFailed(f"not a usable address: {exc}") from None
         if "@" in parts.netloc:
