@@ -329,3 +329,39 @@ def test_a_check_loads_neither_httpx_nor_httpcore(tmp_path: Path, server: Fixtur
                          capture_output=True, text=True, timeout=120)
     assert "nctv-dtn: ok" in out.stdout, out.stdout + out.stderr
     assert "LOADED []" in out.stdout
+
+
+def test_start_up_runs_without_the_cyclic_collector_and_the_work_with_it(tmp_path: Path, server: FixtureServer) -> None:
+    """`entry()` turns the collector off while modules, configuration and state load; the cycle runs with it on
+    (start-up's objects frozen out of its walks), so a long run never goes without it."""
+    server.set("/dtn", nctv_topic(4, []))
+    cfg = config(tmp_path, server)
+    script = ("import gc, sys\nimport monitor.cycle as cycle\nfrom monitor.cli import entry\n"
+              "run_check = cycle.run_check\n"
+              "async def watched(*a, **k):\n"
+              "    print('CYCLE', gc.isenabled(), gc.get_freeze_count() > 0, flush=True)\n"
+              "    return await run_check(*a, **k)\n"
+              "cycle.run_check = watched\n"
+              "print('IMPORTED', gc.isenabled(), flush=True)\n"
+              "entry()\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DTN_")}
+    env["DTN_MONITOR_DB"] = str(tmp_path / "state.sqlite3")
+    out = subprocess.run([sys.executable, "-c", script, "--config", str(cfg), "check"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert "nctv-dtn: ok" in out.stdout, out.stdout + out.stderr
+    assert "IMPORTED True" in out.stdout  # importing the package changes nothing: only the console entry does
+    assert "CYCLE True True" in out.stdout
+
+
+def test_main_called_in_a_process_leaves_the_collector_as_it_was() -> None:
+    import gc
+
+    from monitor.cli.main import run_async
+
+    async def enabled() -> bool:
+        return gc.isenabled()
+
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    assert run_async(enabled()) is True  # a caller that never turned the collector off (a test, an embedder)
+    assert gc.get_freeze_count() == frozen  # has nothing frozen behind its back

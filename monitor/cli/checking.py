@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import Any
 
-from monitor.cli.main import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_SERVE, UsageError, run_async
+from monitor.cli.main import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_SERVE, UsageError, run_async, started
 
 
 def runtime(args: argparse.Namespace, *, serving: bool = False, verify_urls: bool = True) -> Any:
@@ -92,6 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"the time zone Europe/Amsterdam cannot be loaded ({exc}); install the system's "
                          "tzdata package or `pip install tzdata`", EXIT_CONFIG) from None
     rt = runtime(args, serving=True)
+    started()
     asyncio.run(Daemon(rt, host=host, port=port, sock=sock).serve())
     return EXIT_OK
 
