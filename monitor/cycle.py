@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from monitor.config import SourceConfig
+from monitor.extract.helper import Reader
 from monitor.facts import SourceResult
 from monitor.fetch import FetchError
 from monitor.sources import registry
@@ -101,19 +102,24 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
     for i, source in enumerate(sources):
         queues.setdefault(source.host, deque()).append((i, source))
     outcomes: list[SourceOutcome | None] = [None] * len(sources)
+    reader = Reader(helper=True)  # a cycle that reads many texts reads them on two cores
 
     async def worker(queue: deque[tuple[int, SourceConfig]]) -> None:
         while queue:
             i, source = queue.popleft()
-            outcomes[i] = await check_source(runtime, source, dry_run=dry_run)
+            outcomes[i] = await check_source(runtime, source, dry_run=dry_run, reader=reader)
 
     room = runtime.config.settings.host_concurrency + 1
-    await asyncio.gather(*(worker(q) for q in queues.values() for _ in range(min(room, len(q)))))
+    try:
+        await asyncio.gather(*(worker(q) for q in queues.values() for _ in range(min(room, len(q)))))
+    finally:
+        await reader.aclose()
     return CycleReport([o for o in outcomes if o is not None], dry_run)
 
 
 async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool = False,
-                       fresh_within: float | None = None, asked: bool = False) -> SourceOutcome:
+                       fresh_within: float | None = None, asked: bool = False, reader: Reader | None = None
+                       ) -> SourceOutcome:
     """One check of one source. Several replicas on one database check a source one at a time (a lock that
     goes with a dead replica's connection); `fresh_within` (scheduled checks) also skips a source another
     replica checked that recently, so two replicas do not both fetch it every interval; `asked` (a check a
@@ -137,7 +143,7 @@ async def check_source(runtime: Runtime, source: SourceConfig, *, dry_run: bool 
             if asked and not _still_asked(runtime, source.id):
                 return SourceOutcome(source.id, ok=True, skipped=True,
                                      note="the check asked for was done by another process")
-            return await _check(runtime, source, dry_run)
+            return await _check(runtime, source, dry_run, reader or Reader())
         except StateError as exc:  # the database went away before the check could start or finish
             return await _state_lost(runtime, source.id, exc)
         finally:
@@ -233,7 +239,7 @@ def _known_disagreement(runtime: Runtime, row: Row, result: SourceResult, curren
     return (runtime.clock.now() - began).total_seconds() < runtime.config.settings.lag_tolerance
 
 
-async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> SourceOutcome:
+async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool, reader: Reader) -> SourceOutcome:
     store = runtime.store
     adapter_cls = registry.get(source.kind)
     assert adapter_cls is not None  # validated with the config
@@ -244,6 +250,7 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool) -> Sourc
         validators_of=lambda url: store.validators(source.id, url),
         is_known=lambda doc: store.document_seen(source.id, doc),
         first_check=not row["baseline_done"],
+        reader=reader,
     )
     started = time.monotonic()
     began = runtime.clock.time()

@@ -89,20 +89,25 @@ def analyse(text: str, published: str | None = None, doc: Document | None = None
     return doc, found
 
 
-def extract(text: str) -> Extraction:
-    """Facts a careful reader finds in one text (plain text or HTML)."""
+def extract(text: str, *, edition: bool = True) -> Extraction:
+    """Facts a careful reader finds in one text (plain text or HTML).
+
+    `edition=False` leaves the DTN number unread (`dtn` None): the sources read a text for its level and date and
+    name editions from titles and links, and the number is the costliest stage after reading the text."""
     from monitor.extract import document
     from monitor.extract.decide import answer
-    from monitor.extract.edition import edition_number
     from monitor.extract.published import published as find_published
 
     doc = document.read(text)
     result = Extraction()
     result.published, date_evidence = find_published(doc)
     doc, found = analyse(text, result.published or "", doc)
-    result.dtn, dtn_evidence = edition_number(doc)
-    if dtn_evidence:
-        result.evidence["dtn"] = dtn_evidence
+    if edition:
+        from monitor.extract.edition import edition_number
+
+        result.dtn, dtn_evidence = edition_number(doc)
+        if dtn_evidence:
+            result.evidence["dtn"] = dtn_evidence
     if date_evidence:
         result.evidence["published"] = date_evidence
     decided = answer(found, doc.sentences, result.published)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from monitor.config import MonitorSettings, SourceConfig
 from monitor.editions import Edition
 from monitor.extract import HIGH, extract
+from monitor.extract.helper import Reader
 from monitor.facts import LevelReading, Publication, SourceResult
 from monitor.fetch import Fetcher
 from monitor.response import Response
@@ -44,6 +45,7 @@ class SourceContext:
     validators_of: Callable[[str], tuple[str | None, str | None]]
     is_known: Callable[[str], bool]
     first_check: bool
+    reader: Reader = field(default_factory=Reader)  # the cycle's (a helper process may read for it)
     new_validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     requests: int = 0
     not_modified: int = 0
@@ -126,7 +128,7 @@ class Source:
         level = change_from = change_to = None
         confidence = evidence = None
         if text:
-            found = extract(text)
+            found = extract(text, edition=False)
             if found.level is not None:
                 level, change_from, change_to = found.level, found.change_from, found.change_to
                 confidence = found.confidence
@@ -139,11 +141,12 @@ class Source:
             level_confidence=confidence, evidence=evidence, role=role,
         )
 
-    def reading_from_text(self, result: SourceResult, text: str, url: str, *, quiet: bool = False) -> bool:
+    async def reading_from_text(self, ctx: SourceContext, result: SourceResult, text: str, url: str, *,
+                                quiet: bool = False) -> bool:
         """Run the extractor on a current-level statement and file a reading; True when one was filed.
 
         An ambiguous statement is filed as 'unclear' (unless `quiet`: the caller will try more text)."""
-        found = extract(text)
+        found = await ctx.reader.extract(text, edition=False)
         if found.level is not None and found.confidence == HIGH:
             result.levels.append(
                 LevelReading(

@@ -110,7 +110,7 @@ class FeedSource(Source):
                                             role=role_of(kind, title) if ident else None))
             if self.opts["read_level"] and not ctx.first_check and not ctx.is_known(doc_id):
                 result.documents.append(doc_id)
-                found = extract(text)
+                found = extract(text, edition=False)
                 if found.level is not None and found.confidence == HIGH and found.change_to is not None:
                     result.levels.append(LevelReading(
                         level=found.level, confidence=HIGH, source_id=self.config.id, url=item["link"] or doc_id,

@@ -59,7 +59,7 @@ class NctvSource(Source):
         base_url = resp.url
         missing: list[str] = []
         if self.opts["read_level"]:
-            problem = self._read_level(doc, result, base_url)
+            problem = await self._read_level(ctx, doc, result, base_url)
             if problem:
                 missing.append(problem)
         links: list[tuple[str, str]] = []
@@ -90,12 +90,12 @@ class NctvSource(Source):
             result.drift = "; ".join(missing)
         return result
 
-    def _read_level(self, doc: etree._Element, result: SourceResult, url: str) -> str | None:
+    async def _read_level(self, ctx: SourceContext, doc: etree._Element, result: SourceResult, url: str) -> str | None:
         """File a reading (or an unclear statement) from the text after the label; a problem text if none."""
         blocks = self._label_blocks(doc)
         if blocks is None:
             meta = self._meta_statement(doc)
-            if meta and self.reading_from_text(result, meta, url):
+            if meta and await self.reading_from_text(ctx, result, meta, url):
                 return None
             return "no current-level label on the page"
         text = ""
@@ -103,9 +103,9 @@ class NctvSource(Source):
             # the label's block first, then one more block at a time: a date line or a teaser
             # between the label and the sentence must not blind the reader
             text = f"{text}\n\n{block}" if text else block
-            if self.reading_from_text(result, text, url, quiet=True):
+            if await self.reading_from_text(ctx, result, text, url, quiet=True):
                 return None
-        if self.reading_from_text(result, text, url):
+        if await self.reading_from_text(ctx, result, text, url):
             return None
         if result.unclear:
             return None

@@ -105,7 +105,7 @@ class PageSource(Source):
             from lxml.html import tostring
 
             # the part's own markup: the extractor finds its blocks and reads only those about the level
-            self.reading_from_text(result, tostring(part, encoding="unicode"), resp.url)
+            await self.reading_from_text(ctx, result, tostring(part, encoding="unicode"), resp.url)
         if self.opts["find_publications"]:
             pattern = compile_option(self.opts["link_pattern"]) if self.opts["link_pattern"] else None
             for title, url in edition_links(part, resp.url, pattern):

@@ -64,3 +64,20 @@ def test_all_fields_right_on_real_texts_and_no_level_invented(folder: str, floor
     share, wrong, invented = _score(_cases(HERE / folder))
     assert not invented, f"a level stated where the text gives none: {invented}"
     assert share >= floor, f"{share:.1%} all-fields right (floor {floor:.0%}); wrong:\n" + "\n".join(wrong)
+
+
+def test_a_level_reading_without_the_edition_number_reads_the_same_level_and_date() -> None:
+    """The sources read texts with `edition=False`: on every real text, all but the DTN number must be the same."""
+    checked = 0
+    for folder in FLOORS:
+        for name, text, _ in _cases(HERE / folder):
+            full, level_only = extract(text), extract(text, edition=False)
+            assert level_only.dtn is None, name
+            for f in ("level", "level_name", "change_from", "change_to", "published"):
+                assert getattr(level_only, f) == getattr(full, f), (name, f)
+            if full.level is not None:
+                assert level_only.confidence == full.confidence, name
+                assert level_only.evidence.get("level") == full.evidence.get("level"), name
+                assert level_only.evidence.get("change") == full.evidence.get("change"), name
+            checked += 1
+    assert checked >= 300

@@ -1,0 +1,181 @@
+"""The extractor beside the cycle, in a helper process on another core, for cycles that read many texts.
+
+A cold (or much changed) cycle of hundreds of pages is bound by one core: fetching, parsing, storing and
+deciding here, and the extractor, about a third of that work, in the same thread. `Reader` reads a cycle's
+texts here until the cycle has read `HELP_AFTER` of them; then it starts one helper process (the same
+installed code, `python -c … main()`) and sends it the long texts while this process goes on with the
+rest. A small or quiet cycle never starts it; it stops with the cycle. The extractor is a pure function of
+the text, so where a text is read changes nothing in what is found. Whatever goes wrong with the helper (it
+cannot start, dies, answers nonsense), the texts are read here instead, and that is said once in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from monitor.extract import Extraction, extract
+
+log = logging.getLogger("dtn_monitor.extract")
+
+HELP_AFTER = 16  # texts read here in one cycle before a helper pays for its start (~0.2 s of the other core)
+SHORT = 2_000  # characters: a shorter text is read here faster than it travels to the helper and back
+IN_FLIGHT = 4  # texts at the helper unanswered; while it is that busy, the next one is read here
+START_TIMEOUT = 20.0  # seconds for the helper to load the extractor and say it is ready
+_HERE = str(Path(__file__).resolve())
+
+
+class _HelperGone(Exception):
+    """The helper cannot read this text (it is gone, or it failed on it): read it here."""
+
+
+class Reader:
+    """Runs the extractor for one cycle: here, and in a helper process once the cycle has shown it is big."""
+
+    def __init__(self, *, helper: bool = False) -> None:
+        self._allowed = helper and bool(sys.executable)
+        self._help_after, self._short = HELP_AFTER, SHORT
+        self._read_here = 0
+        self._starting: asyncio.Task[None] | None = None
+        self._child: asyncio.subprocess.Process | None = None  # the helper, from its start to its end
+        self._proc: asyncio.subprocess.Process | None = None  # the helper while it is of use
+        self._answers: asyncio.Task[None] | None = None
+        self._waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._next_id = 0
+        self.read_by_helper = 0
+
+    @property
+    def helping(self) -> bool:
+        """A helper process is reading texts for this cycle now."""
+        return self._proc is not None
+
+    async def extract(self, text: str, *, edition: bool = True) -> Extraction:
+        """What `monitor.extract.extract` finds in `text`, wherever it is read."""
+        if self._proc is not None and len(text) >= self._short and len(self._waiting) < IN_FLIGHT:
+            try:
+                found = await self._ask(text, edition)
+            except _HelperGone:
+                pass
+            else:
+                self.read_by_helper += 1
+                return found
+        self._read_here += 1
+        if self._allowed and self._starting is None and self._read_here >= self._help_after:
+            self._starting = asyncio.create_task(self._start())
+        return extract(text, edition=edition)
+
+    async def aclose(self) -> None:
+        """Stop the helper (it ends when its input closes) and wait for it: no process outlives the cycle."""
+        if self._starting is not None and not self._starting.done():
+            self._starting.cancel()
+            await asyncio.gather(self._starting, return_exceptions=True)
+        child, self._child, self._proc = self._child, None, None
+        if child is not None:
+            await _stop(child)
+        if self._answers is not None:
+            await asyncio.gather(self._answers, return_exceptions=True)
+        if self.read_by_helper:
+            log.debug("the helper process read %d of %d texts", self.read_by_helper,
+                      self.read_by_helper + self._read_here)
+
+    async def _start(self) -> None:
+        root = str(Path(_HERE).parents[2])  # the directory that holds this `monitor` package
+        code = f"import sys; sys.path.insert(0, {root!r}); from monitor.extract.helper import main; main()"
+        proc = None
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", code, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                limit=1 << 24)
+            assert proc.stdout is not None
+            hello = json.loads(await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT) or b"null")
+            if not isinstance(hello, dict) or hello.get("ready") != _HERE:
+                raise ValueError(f"it did not say it was ready with this code ({hello!r:.200})")
+        except (OSError, ValueError, TimeoutError) as exc:
+            log.warning("the extractor's helper process could not start (%s); every text is read here", exc)
+            if proc is not None:
+                await _stop(proc)
+            return
+        except asyncio.CancelledError:
+            if proc is not None:
+                await _stop(proc)
+            raise
+        self._child = self._proc = proc
+        self._answers = asyncio.create_task(self._read_answers(proc))
+
+    async def _ask(self, text: str, edition: bool) -> Extraction:
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        job = self._next_id
+        self._next_id += 1
+        answer = asyncio.get_running_loop().create_future()
+        self._waiting[job] = answer
+        try:
+            proc.stdin.write(json.dumps({"id": job, "text": text, "edition": edition}).encode() + b"\n")
+            await proc.stdin.drain()
+            found = await answer
+            return Extraction(**found)
+        except (OSError, TypeError) as exc:  # a broken pipe; an answer of another shape
+            self._lost(proc, f"{type(exc).__name__}: {exc}")
+            raise _HelperGone from exc
+        finally:
+            self._waiting.pop(job, None)
+
+    async def _read_answers(self, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stdout is not None
+        reason = "it ended"
+        try:
+            while line := await proc.stdout.readline():
+                answer = json.loads(line)
+                waiting = self._waiting.get(answer["id"])
+                if waiting is None or waiting.done():
+                    continue
+                if "result" in answer:
+                    waiting.set_result(answer["result"])
+                else:  # read here again: the extractor's own exception, with its traceback, comes from there
+                    waiting.set_exception(_HelperGone(answer.get("error")))
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            reason = f"it answered what cannot be read ({type(exc).__name__}: {exc})"
+        self._lost(proc, reason)
+
+    def _lost(self, proc: asyncio.subprocess.Process, reason: str) -> None:
+        """The helper is of no more use: said once; every text it still holds is read here."""
+        if self._proc is proc:
+            self._proc = None
+            if proc.returncode is None and reason != "it ended":
+                proc.kill()
+            log.warning("the extractor's helper process stopped (%s); the texts are read here", reason)
+        for waiting in list(self._waiting.values()):
+            if not waiting.done():
+                waiting.set_exception(_HelperGone(reason))
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    if proc.stdin is not None and not proc.stdin.is_closing():
+        proc.stdin.close()
+    try:
+        await asyncio.wait_for(proc.wait(), 5.0)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+
+
+def main() -> None:
+    """The helper: one JSON job a line in, one JSON answer a line out, until its input closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the cycle's to handle; the helper ends with it
+    extract("Het dreigingsniveau is 4 (substantieel).")  # every stage loaded and compiled before it says ready
+    out = sys.stdout.buffer
+    out.write(json.dumps({"ready": _HERE}).encode() + b"\n")
+    out.flush()
+    for line in sys.stdin.buffer:
+        job = json.loads(line)
+        try:
+            answer = {"id": job["id"], "result": extract(job["text"], edition=job["edition"]).as_dict()}
+        except Exception as exc:  # answered, not raised: the text is read again in the cycle's process
+            answer = {"id": job["id"], "error": f"{type(exc).__name__}: {exc}"}
+        out.write(json.dumps(answer).encode() + b"\n")
+        out.flush()

@@ -1,0 +1,190 @@
+"""The extractor's helper process: what it finds is what the cycle's own process finds, and no text is lost.
+
+Real processes (the helper is `python -c …`, as a user's cycle starts it) and real texts from the corpus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor.extract import extract, helper
+from monitor.extract.helper import Reader
+from tests.conftest import Harness
+from tests.extract.test_real_corpus import HERE, _cases
+from tests.support.fixture_server import FixtureServer, Reply
+
+TEXTS = [text for _, text, _ in _cases(HERE / "corpus")][:60]
+
+
+def _children() -> set[int]:
+    """The pids of this process's helper children, live or not yet waited for (other children, such as a
+    test PostgreSQL server, are not counted)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and (b"monitor.extract.helper" in command or fields[0] == "Z"):
+            out.add(int(stat.parent.name))
+    return out
+
+
+async def _helping(reader: Reader, timeout: float = 30.0) -> bool:
+    """Read one text (which starts the helper when help_after is 1) and wait until the helper reads."""
+    await reader.extract(TEXTS[0])
+    deadline = time.monotonic() + timeout
+    while not reader.helping and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    return reader.helping
+
+
+@pytest.fixture
+def eager(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper after the first text, for texts of any length."""
+    monkeypatch.setattr(helper, "HELP_AFTER", 1)
+    monkeypatch.setattr(helper, "SHORT", 0)
+
+
+@pytest.mark.usefixtures("eager")
+def test_the_helper_finds_in_every_real_text_what_this_process_finds() -> None:
+    async def go() -> tuple[list[dict[str, object]], int, list[dict[str, object]]]:
+        reader = Reader(helper=True)
+        try:
+            assert await _helping(reader)
+            one_by_one = [(await reader.extract(t, edition=e)).as_dict() for t in TEXTS for e in (True, False)]
+            by_helper = reader.read_by_helper
+            # all at once: four wait at the helper, the others are read here meanwhile
+            together = await asyncio.gather(*(reader.extract(t, edition=e) for t in TEXTS for e in (True, False)))
+            return one_by_one, by_helper, [f.as_dict() for f in together]
+        finally:
+            await reader.aclose()
+
+    one_by_one, by_helper, together = asyncio.run(go())
+    expected = [extract(t, edition=e).as_dict() for t in TEXTS for e in (True, False)]
+    assert by_helper == len(expected)
+    assert one_by_one == expected
+    assert together == expected
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_helper_that_dies_loses_no_text_and_is_reported_once(caplog: pytest.LogCaptureFixture) -> None:
+    async def go() -> list[dict[str, object]]:
+        reader = Reader(helper=True)
+        try:
+            assert await _helping(reader)
+            for pid in _children():
+                os.kill(pid, signal.SIGKILL)
+            return [f.as_dict() for f in await asyncio.gather(*(reader.extract(t) for t in TEXTS[:20]))]
+        finally:
+            await reader.aclose()
+
+    with caplog.at_level(logging.WARNING, logger="dtn_monitor.extract"):
+        found = asyncio.run(go())
+    assert found == [extract(t).as_dict() for t in TEXTS[:20]]
+    stopped = [r for r in caplog.records if "helper process stopped" in r.getMessage()]
+    assert len(stopped) == 1
+    assert _children() == set()
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_helper_that_cannot_start_leaves_every_text_read_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
+
+    async def go() -> tuple[list[dict[str, object]], int]:
+        reader = Reader(helper=True)
+        try:
+            assert not await _helping(reader, timeout=1.0)
+            found = [f.as_dict() for f in await asyncio.gather(*(reader.extract(t) for t in TEXTS[:10]))]
+            return found, reader.read_by_helper
+        finally:
+            await reader.aclose()
+
+    with caplog.at_level(logging.WARNING, logger="dtn_monitor.extract"):
+        found, by_helper = asyncio.run(go())
+    assert found == [extract(t).as_dict() for t in TEXTS[:10]]
+    assert by_helper == 0
+    assert len([r for r in caplog.records if "could not start" in r.getMessage()]) == 1
+
+
+def test_a_cycle_that_reads_few_texts_starts_no_helper() -> None:
+    async def go() -> tuple[bool, set[int]]:
+        reader = Reader(helper=True)
+        try:
+            for t in TEXTS[: helper.HELP_AFTER - 1]:
+                await reader.extract(t)
+            await asyncio.sleep(0.5)
+            return reader.helping, _children()
+        finally:
+            await reader.aclose()
+
+    assert asyncio.run(go()) == (False, set())
+
+
+def test_a_reader_without_a_helper_never_starts_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helper, "HELP_AFTER", 1)
+
+    async def go() -> bool:
+        reader = Reader()  # a single check (the daemon's jobs, an adapter's own test)
+        for t in TEXTS[:5]:
+            await reader.extract(t)
+        await asyncio.sleep(0.3)
+        helping = reader.helping or bool(_children())
+        await reader.aclose()
+        return helping
+
+    assert asyncio.run(go()) is False
+
+
+@pytest.mark.usefixtures("eager")
+def test_no_helper_outlives_its_cycle() -> None:
+    async def go() -> set[int]:
+        reader = Reader(helper=True)
+        assert await _helping(reader)
+        during = _children()
+        await reader.aclose()
+        return during
+
+    during = asyncio.run(go())
+    assert len(during) == 1
+    assert _children() == set()
+
+
+def test_a_big_cycle_reads_its_pages_with_the_helper_and_finds_what_one_process_finds(
+    tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(helper, "HELP_AFTER", 1)
+    monkeypatch.setattr(helper, "SHORT", 0)
+    names = {3: "aanzienlijk", 4: "substantieel"}
+
+    def page(level: int) -> str:
+        return (f"<html><head><title>Dreigingsniveau</title></head><body><nav>Home | Kritiek nieuws</nav><main>"
+                f"<h1>Dreigingsniveau</h1><p>Het dreigingsniveau in Nederland is {level} ({names[level]}).</p>"
+                "<p>De NCTV beoordeelt de dreiging meerdere keren per jaar.</p></main></body></html>")
+
+    levels = {f"p{i}": 4 if i % 3 else 3 for i in range(9)}
+    server.set("/p0", page(levels["p0"]))  # read here at once: the helper starts while the others are on the way
+    for i in range(1, 9):
+        server.set(f"/p{i}", Reply(body=page(levels[f"p{i}"]), delay=3.0))
+    sources = "".join(f'[[source]]\nid = "{s}"\nkind = "page"\nurl = "{server.url("/" + s)}"\n' for s in levels)
+    monitor = '[monitor]\nhost_min_gap = "0s"\nhost_concurrency = 10\nmax_concurrency = 10\n'
+    h = Harness(tmp_path, sources, '[[channel]]\nname = "c"\nurl = "log://"\n', monitor)
+    with caplog.at_level(logging.DEBUG, logger="dtn_monitor.extract"):
+        report = h.check()
+    assert {o.source_id: [r.level for r in o.result.levels] for o in report.outcomes if o.result} == {
+        s: [level] for s, level in levels.items()}
+    read = [r.getMessage() for r in caplog.records if "the helper process read" in r.getMessage()]
+    assert len(read) == 1 and read[0].endswith(" of 9 texts")
+    assert int(read[0].split()[4]) >= 4  # the answers arrive together: four go to the helper, the rest stay here
+    assert _children() == set()
