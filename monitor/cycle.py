@@ -9,7 +9,6 @@ together or not at all. A dry run decides inside a transaction that is rolled ba
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections import deque
@@ -23,7 +22,7 @@ from monitor.fetch import FetchError
 from monitor.sources import registry
 from monitor.sources.base import ParseError, SourceContext
 from monitor.store import EventRow, StateError
-from monitor.store.db import Row
+from monitor.unchanged import replay, steady
 
 if TYPE_CHECKING:
     from monitor.decide import Followup
@@ -192,53 +191,6 @@ def _by_delay(followups: list[Followup]) -> dict[float, list[str]]:
     return out
 
 
-def _replay(row: Row, source_id: str) -> SourceResult:
-    """A 304: the facts are those of the last accepted check (they belong to the validators sent).
-
-    Publications and unclear statements were recorded then; the level reading and the shape
-    count again (a change is confirmed, and a redesign noticed, by repetition)."""
-    stored = row["last_facts"]
-    result = SourceResult.from_facts_json(source_id, json.loads(stored)) if stored else SourceResult(source_id)
-    result.not_modified = True
-    result.publications, result.unclear = [], []
-    return result
-
-
-def _steady(runtime: Runtime, row: Row, result: SourceResult) -> bool:
-    """The common case — a 304, nothing failing, no drift, the level read is the accepted one."""
-    if not result.not_modified or result.drift:
-        return False
-    if row["failing_since"] or row["degraded_since"] or row["shape_misses"] or not row["baseline_done"]:
-        return False
-    levels = {r.level for r in result.levels}
-    if levels:
-        current = runtime.store.current_level()
-        if current is None:
-            return False
-        if levels != {current["level"]} or row["observed_level"] != current["level"]:
-            return _known_disagreement(runtime, row, result, current)
-    return True
-
-
-def _known_disagreement(runtime: Runtime, row: Row, result: SourceResult, current: Row) -> bool:
-    """A page that keeps showing another level than the accepted one: nothing to decide when its run is
-    already known, it was not seen changing (so it can confirm nothing), it states no change, and its
-    lasting disagreement is already reported or not yet due (levels.py decides all the other cases)."""
-    from monitor.clock import parse
-
-    levels = {r.level for r in result.levels}
-    if len(levels) != 1 or row["observed_level"] not in levels or row["observed_from"] == current["level"]:
-        return False
-    if any(r.change_to is not None for r in result.levels) or not row["observed_since"]:
-        return False
-    if parse(row["observed_since"]) < parse(current["recorded_at"]) and not row["observed_stale"]:
-        return False  # a run older than the accepted level is marked lagging by the full path first
-    if row["lag_reported_for"] == current["id"]:
-        return True
-    began = max(parse(row["observed_since"]), parse(current["recorded_at"]))
-    return (runtime.clock.now() - began).total_seconds() < runtime.config.settings.lag_tolerance
-
-
 async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool, reader: Reader) -> SourceOutcome:
     store = runtime.store
     adapter_cls = registry.get(source.kind)
@@ -265,8 +217,8 @@ async def _check(runtime: Runtime, source: SourceConfig, dry_run: bool, reader: 
         error = f"internal error in adapter {source.kind}: {type(exc).__name__}: {exc}"
     duration = time.monotonic() - started
     if result is not None and result.not_modified:
-        result = _replay(row, source.id)
-    if result is not None and not dry_run and _steady(runtime, row, result):
+        result = replay(row, source.id)
+    if result is not None and not dry_run and steady(runtime, row, result):
         try:
             store.record_unchanged(source.id, not_modified=ctx.not_modified, nbytes=ctx.bytes,
                                    duration_ms=round(duration * 1000), reading=bool(result.levels),
