@@ -109,10 +109,14 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
             outcomes[i] = await check_source(runtime, source, dry_run=dry_run, reader=reader)
 
     room = runtime.config.settings.host_concurrency + 1
-    try:
-        await asyncio.gather(*(worker(q) for q in queues.values() for _ in range(min(room, len(q)))))
+    try:  # every worker ends before the reader closes (an error in one leaves the others running under gather)
+        ended = await asyncio.gather(*(worker(q) for q in queues.values() for _ in range(min(room, len(q)))),
+                                     return_exceptions=True)
     finally:
         await reader.aclose()
+    for failed in ended:
+        if isinstance(failed, BaseException):
+            raise failed
     return CycleReport([o for o in outcomes if o is not None], dry_run)
 
 

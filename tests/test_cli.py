@@ -365,3 +365,30 @@ def test_main_called_in_a_process_leaves_the_collector_as_it_was() -> None:
     assert gc.isenabled()
     assert run_async(enabled()) is True  # a caller that never turned the collector off (a test, an embedder)
     assert gc.get_freeze_count() == frozen  # has nothing frozen behind its back
+
+
+def test_the_daemon_serves_with_the_collector_on(tmp_path: Path, server: FixtureServer,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run` lives for months: whatever start-up did, its loop must run with the cyclic collector on."""
+    import gc
+
+    import monitor.daemon as daemon
+    from monitor.cli.main import main
+
+    seen: list[tuple[bool, bool]] = []
+
+    async def serve(self: Any) -> None:
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+
+    monkeypatch.setattr(daemon.Daemon, "serve", serve)
+    monkeypatch.setenv("DTN_MONITOR_DB", str(tmp_path / "state.sqlite3"))
+    channels = tmp_path / "channels.toml"
+    channels.write_text('[[channel]]\nname = "c"\nurl = "log://"\n', encoding="utf-8")
+    gc.disable()  # as the console entry leaves it
+    try:
+        code = main(["--config", str(config(tmp_path, server)), "--notifiers", str(channels), "run", "--port", "0"])
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert code == 0
+    assert seen == [(True, True)]

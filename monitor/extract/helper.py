@@ -2,19 +2,22 @@
 
 A cold (or much changed) cycle of hundreds of pages is bound by one core: fetching, parsing, storing and
 deciding here, and the extractor, about a third of that work, in the same thread. `Reader` reads a cycle's
-texts here until the cycle has read `HELP_AFTER` of them; then it starts one helper process (the same
-installed code, `python -c … main()`) and sends it the long texts while this process goes on with the
-rest. A small or quiet cycle never starts it; it stops with the cycle. The extractor is a pure function of
-the text, so where a text is read changes nothing in what is found. Whatever goes wrong with the helper (it
+texts here until the cycle has read `HELP_AFTER` of them; then it starts one helper process (this
+interpreter and this package, `python -I -c … main()`, used only if its code is the code this process
+read with) and sends it the long texts while this process goes on with the rest. A small or quiet cycle
+never starts it; it stops with the cycle. The extractor is a pure function of the text, so where a text
+is read changes nothing in what is found. Whatever goes wrong with the helper (it
 cannot start, dies, answers nonsense), the texts are read here instead, and that is said once in the log.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
 import json
 import logging
-import signal
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,7 @@ class Reader:
         self._answers: asyncio.Task[None] | None = None
         self._waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._next_id = 0
+        self._closed = False
         self.read_by_helper = 0
 
     @property
@@ -58,19 +62,23 @@ class Reader:
         """What `monitor.extract.extract` finds in `text`, wherever it is read."""
         if self._proc is not None and len(text) >= self._short and len(self._waiting) < IN_FLIGHT:
             try:
-                found = await self._ask(text, edition)
+                found = await self._ask(self._proc, text, edition)
             except _HelperGone:
                 pass
             else:
                 self.read_by_helper += 1
                 return found
+        if self._allowed:
+            code_fingerprint()  # the code this process reads with, taken when it loads the extractor's stages
         self._read_here += 1
-        if self._allowed and self._starting is None and self._read_here >= self._help_after:
+        if self._allowed and not self._closed and self._starting is None and self._read_here >= self._help_after:
             self._starting = asyncio.create_task(self._start())
         return extract(text, edition=edition)
 
     async def aclose(self) -> None:
-        """Stop the helper (it ends when its input closes) and wait for it: no process outlives the cycle."""
+        """Stop the helper (it ends when its input closes) and wait for it: no process outlives the cycle, and
+        none is started after this."""
+        self._closed = True
         if self._starting is not None and not self._starting.done():
             self._starting.cancel()
             await asyncio.gather(self._starting, return_exceptions=True)
@@ -84,32 +92,30 @@ class Reader:
                       self.read_by_helper + self._read_here)
 
     async def _start(self) -> None:
-        root = str(Path(_HERE).parents[2])  # the directory that holds this `monitor` package
-        code = f"import sys; sys.path.insert(0, {root!r}); from monitor.extract.helper import main; main()"
         proc = None
         try:
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", code, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                limit=1 << 24)
+                *_command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 24)
             assert proc.stdout is not None
             hello = json.loads(await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT) or b"null")
-            if not isinstance(hello, dict) or hello.get("ready") != _HERE:
-                raise ValueError(f"it did not say it was ready with this code ({hello!r:.200})")
-        except (OSError, ValueError, TimeoutError) as exc:
-            log.warning("the extractor's helper process could not start (%s); every text is read here", exc)
-            if proc is not None:
-                await _stop(proc)
-            return
+            if not isinstance(hello, dict) or hello.get("ready") != code_fingerprint():
+                raise ValueError("it runs other code than this process (was dtn-monitor upgraded meanwhile?)"
+                                 if isinstance(hello, dict) and "ready" in hello else
+                                 f"it did not say it was ready ({hello!r:.200})")
         except asyncio.CancelledError:
             if proc is not None:
                 await _stop(proc)
             raise
+        except Exception as exc:  # cannot be started (no interpreter, no threads, no pipes), or not ready
+            log.warning("the extractor's helper process could not start (%s); every text is read here", exc)
+            if proc is not None:
+                await _stop(proc)
+            return
         self._child = self._proc = proc
         self._answers = asyncio.create_task(self._read_answers(proc))
 
-    async def _ask(self, text: str, edition: bool) -> Extraction:
-        proc = self._proc
-        assert proc is not None and proc.stdin is not None
+    async def _ask(self, proc: asyncio.subprocess.Process, text: str, edition: bool) -> Extraction:
+        assert proc.stdin is not None
         job = self._next_id
         self._next_id += 1
         answer = asyncio.get_running_loop().create_future()
@@ -119,7 +125,9 @@ class Reader:
             await proc.stdin.drain()
             found = await answer
             return Extraction(**found)
-        except (OSError, TypeError) as exc:  # a broken pipe; an answer of another shape
+        except _HelperGone:
+            raise
+        except Exception as exc:  # a broken pipe; an answer of another shape
             self._lost(proc, f"{type(exc).__name__}: {exc}")
             raise _HelperGone from exc
         finally:
@@ -138,9 +146,10 @@ class Reader:
                     waiting.set_result(answer["result"])
                 else:  # read here again: the extractor's own exception, with its traceback, comes from there
                     waiting.set_exception(_HelperGone(answer.get("error")))
-        except (ValueError, KeyError, TypeError, OSError) as exc:
+        except Exception as exc:  # not JSON, not an answer, a line over the limit
             reason = f"it answered what cannot be read ({type(exc).__name__}: {exc})"
-        self._lost(proc, reason)
+        finally:  # whatever ended the reading, nothing may wait for an answer that will not come
+            self._lost(proc, reason)
 
     def _lost(self, proc: asyncio.subprocess.Process, reason: str) -> None:
         """The helper is of no more use: said once; every text it still holds is read here."""
@@ -152,6 +161,31 @@ class Reader:
         for waiting in list(self._waiting.values()):
             if not waiting.done():
                 waiting.set_exception(_HelperGone(reason))
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """This installation's code, as it was when this process first asked: each module file's path, size and
+    time. A helper started after an upgrade in place (`pip install -U` under a running daemon) would read
+    with other code than the cycle's own process: its fingerprint differs, and it is not used."""
+    package = Path(_HERE).parents[1]
+    files = []
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                files.append(f"{os.path.relpath(os.path.join(folder, name), package)}|{stat.st_size}|{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(files)).encode()).hexdigest()
+
+
+def _command() -> list[str]:
+    """The helper's command: this interpreter, isolated (no working directory or user site on its path,
+    no PYTHON* variables), this package first on its path, Ctrl-C ignored from its first line."""
+    root = str(Path(_HERE).parents[2])  # the directory that holds this `monitor` package
+    code = ("import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import sys; "
+            f"sys.path.insert(0, {root!r}); from monitor.extract.helper import main; main()")
+    return [sys.executable, "-I", "-c", code]
 
 
 async def _stop(proc: asyncio.subprocess.Process) -> None:
@@ -166,10 +200,9 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
 
 def main() -> None:
     """The helper: one JSON job a line in, one JSON answer a line out, until its input closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the cycle's to handle; the helper ends with it
     extract("Het dreigingsniveau is 4 (substantieel).")  # every stage loaded and compiled before it says ready
     out = sys.stdout.buffer
-    out.write(json.dumps({"ready": _HERE}).encode() + b"\n")
+    out.write(json.dumps({"ready": code_fingerprint()}).encode() + b"\n")
     out.flush()
     for line in sys.stdin.buffer:
         job = json.loads(line)

@@ -57,7 +57,7 @@ def eager(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("eager")
 def test_the_helper_finds_in_every_real_text_what_this_process_finds() -> None:
-    async def go() -> tuple[list[dict[str, object]], int, list[dict[str, object]]]:
+    async def go() -> tuple[list[dict[str, object]], int, list[dict[str, object]], int]:
         reader = Reader(helper=True)
         try:
             assert await _helping(reader)
@@ -65,13 +65,14 @@ def test_the_helper_finds_in_every_real_text_what_this_process_finds() -> None:
             by_helper = reader.read_by_helper
             # all at once: four wait at the helper, the others are read here meanwhile
             together = await asyncio.gather(*(reader.extract(t, edition=e) for t in TEXTS for e in (True, False)))
-            return one_by_one, by_helper, [f.as_dict() for f in together]
+            return one_by_one, by_helper, [f.as_dict() for f in together], reader.read_by_helper - by_helper
         finally:
             await reader.aclose()
 
-    one_by_one, by_helper, together = asyncio.run(go())
+    one_by_one, by_helper, together, together_by_helper = asyncio.run(go())
     expected = [extract(t, edition=e).as_dict() for t in TEXTS for e in (True, False)]
     assert by_helper == len(expected)
+    assert together_by_helper == helper.IN_FLIGHT
     assert one_by_one == expected
     assert together == expected
 
@@ -187,4 +188,124 @@ def test_a_big_cycle_reads_its_pages_with_the_helper_and_finds_what_one_process_
     read = [r.getMessage() for r in caplog.records if "the helper process read" in r.getMessage()]
     assert len(read) == 1 and read[0].endswith(" of 9 texts")
     assert int(read[0].split()[4]) >= 4  # the answers arrive together: four go to the helper, the rest stay here
+    assert _children() == set()
+
+
+# a scripted helper (a real process) that says it is ready with this code, then answers as told
+FAKE = """
+import json, sys
+sys.stdout.write(json.dumps({"ready": sys.argv[1]}) + "\\n"); sys.stdout.flush()
+for line in sys.stdin:
+    job = json.loads(line)
+    answer = {"error": {"id": job["id"], "error": "ValueError: no"}, "garbage": "<html>oops",
+              "shape": {"id": job["id"], "result": {"levels": 4}}}[sys.argv[2]]
+    sys.stdout.write((answer if isinstance(answer, str) else json.dumps(answer)) + "\\n"); sys.stdout.flush()
+"""
+
+
+def _fake(monkeypatch: pytest.MonkeyPatch, how: str, ready: str | None = None) -> None:
+    fingerprint = ready or helper.code_fingerprint()
+    monkeypatch.setattr(helper, "_command", lambda: [sys.executable, "-c", FAKE, fingerprint, how])
+
+
+def _read_with(texts: list[str]) -> tuple[list[dict[str, object]], int, bool]:
+    async def go() -> tuple[list[dict[str, object]], int, bool]:
+        reader = Reader(helper=True)
+        try:
+            started = await _helping(reader, timeout=10.0)
+            found = [(await reader.extract(t)).as_dict() for t in texts]
+            return found, reader.read_by_helper, started
+        finally:
+            await reader.aclose()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_text_the_helper_fails_on_is_read_here_and_the_helper_kept(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _fake(monkeypatch, "error")
+    with caplog.at_level(logging.WARNING, logger="dtn_monitor.extract"):
+        found, by_helper, started = _read_with(TEXTS[:5])
+    assert started
+    assert found == [extract(t).as_dict() for t in TEXTS[:5]]
+    assert by_helper == 0
+    assert not [r for r in caplog.records if "stopped" in r.getMessage()]
+
+
+@pytest.mark.parametrize("how", ["garbage", "shape"])
+@pytest.mark.usefixtures("eager")
+def test_a_helper_that_answers_nonsense_is_dropped_once_and_nothing_is_lost(
+    how: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _fake(monkeypatch, how)
+    with caplog.at_level(logging.WARNING, logger="dtn_monitor.extract"):
+        found, by_helper, started = _read_with(TEXTS[:5])
+    assert started
+    assert found == [extract(t).as_dict() for t in TEXTS[:5]]
+    assert by_helper == 0
+    assert len([r for r in caplog.records if "helper process stopped" in r.getMessage()]) == 1
+    assert _children() == set()
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_helper_with_other_code_is_not_used(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """An upgrade in place under a running daemon: the helper would read with the new extractor, this process
+    with the old one; the fingerprints differ and the texts are read here."""
+    _fake(monkeypatch, "garbage", ready="0" * 64)
+    with caplog.at_level(logging.WARNING, logger="dtn_monitor.extract"):
+        found, by_helper, started = _read_with(TEXTS[:3])
+    assert not started
+    assert found == [extract(t).as_dict() for t in TEXTS[:3]]
+    assert by_helper == 0
+    assert [r.getMessage() for r in caplog.records if "could not start" in r.getMessage()] == [
+        "the extractor's helper process could not start (it runs other code than this process (was dtn-monitor "
+        "upgraded meanwhile?)); every text is read here"]
+    assert _children() == set()
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_closed_reader_starts_no_helper() -> None:
+    async def go() -> tuple[bool, set[int]]:
+        reader = Reader(helper=True)
+        await reader.aclose()
+        for t in TEXTS[:3]:
+            await reader.extract(t)
+        await asyncio.sleep(0.5)
+        return reader.helping, _children()
+
+    assert asyncio.run(go()) == (False, set())
+
+
+def test_a_cycle_whose_check_fails_ends_every_check_and_leaves_no_helper(
+    tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.cycle as cycle
+
+    monkeypatch.setattr(helper, "HELP_AFTER", 1)
+    monkeypatch.setattr(helper, "SHORT", 0)
+    real = cycle._check
+    finished: list[str] = []
+
+    async def failing(runtime, source, dry_run, reader):  # type: ignore[no-untyped-def]
+        if source.id == "bad":
+            raise RuntimeError("a defect in one check")
+        outcome = await real(runtime, source, dry_run, reader)
+        finished.append(source.id)
+        return outcome
+
+    monkeypatch.setattr(cycle, "_check", failing)
+    body = "<html><body><main><p>Het dreigingsniveau in Nederland is 4 (substantieel).</p></main></body></html>"
+    server.set("/first", body)
+    for i in range(4):
+        server.set(f"/late{i}", Reply(body=body, delay=1.5))
+    ids = ["first", "bad", *(f"late{i}" for i in range(4))]
+    sources = "".join(f'[[source]]\nid = "{s}"\nkind = "page"\nurl = "{server.url("/" + s)}"\n' for s in ids)
+    monitor = '[monitor]\nhost_min_gap = "0s"\nhost_concurrency = 10\nmax_concurrency = 10\n'
+    h = Harness(tmp_path, sources, '[[channel]]\nname = "c"\nurl = "log://"\n', monitor)
+    with pytest.raises(RuntimeError, match="a defect in one check"):
+        h.check()
+    assert sorted(finished) == sorted(i for i in ids if i != "bad")  # the others ended before the error came out
+    time.sleep(0.5)
     assert _children() == set()
