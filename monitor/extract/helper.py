@@ -2,7 +2,7 @@
 
 A cold (or much changed) cycle of hundreds of pages is bound by one core: fetching, parsing, storing and
 deciding here, and the extractor, about a third of that work, in the same thread. `Reader` reads a cycle's
-texts here until the cycle has read `HELP_AFTER` of them; then it starts one helper process (this
+texts here until the cycle has read `HELP_AFTER` long ones; then it starts one helper process (this
 interpreter and this package, `python -I -c … main()`, used only if its code is the code this process
 read with) and sends it the long texts while this process goes on with the rest. A small or quiet cycle
 never starts it; it stops with the cycle. The extractor is a pure function of the text, so where a text
@@ -26,7 +26,7 @@ from monitor.extract import Extraction, extract
 
 log = logging.getLogger("dtn_monitor.extract")
 
-HELP_AFTER = 16  # texts read here in one cycle before a helper pays for its start (~0.2 s of the other core)
+HELP_AFTER = 16  # long texts read here in one cycle before a helper pays for its start (~0.2 s of the other core)
 SHORT = 2_000  # characters: a shorter text is read here faster than it travels to the helper and back
 IN_FLIGHT = 4  # texts at the helper unanswered; while it is that busy, the next one is read here
 START_TIMEOUT = 20.0  # seconds for the helper to load the extractor and say it is ready
@@ -44,6 +44,7 @@ class Reader:
         self._allowed = helper and bool(sys.executable)
         self._help_after, self._short = HELP_AFTER, SHORT
         self._read_here = 0
+        self._long_here = 0
         self._starting: asyncio.Task[None] | None = None
         self._child: asyncio.subprocess.Process | None = None  # the helper, from its start to its end
         self._proc: asyncio.subprocess.Process | None = None  # the helper while it is of use
@@ -68,11 +69,12 @@ class Reader:
             else:
                 self.read_by_helper += 1
                 return found
-        if self._allowed:
-            code_fingerprint()  # the code this process reads with, taken when it loads the extractor's stages
         self._read_here += 1
-        if self._allowed and not self._closed and self._starting is None and self._read_here >= self._help_after:
-            self._starting = asyncio.create_task(self._start())
+        if self._allowed and len(text) >= self._short:
+            code_fingerprint()  # the code this process reads with, taken when it loads the extractor's stages
+            self._long_here += 1  # short texts (an `nctv` page's label block) never call for a helper
+            if not self._closed and self._starting is None and self._long_here >= self._help_after:
+                self._starting = asyncio.create_task(self._start())
         return extract(text, edition=edition)
 
     async def aclose(self) -> None:
@@ -102,9 +104,9 @@ class Reader:
                 raise ValueError("it runs other code than this process (was dtn-monitor upgraded meanwhile?)"
                                  if isinstance(hello, dict) and "ready" in hello else
                                  f"it did not say it was ready ({hello!r:.200})")
-        except asyncio.CancelledError:
+        except asyncio.CancelledError:  # the cycle ended first: the helper has done nothing for it yet
             if proc is not None:
-                await _stop(proc)
+                await _stop(proc, kill=True)
             raise
         except Exception as exc:  # cannot be started (no interpreter, no threads, no pipes), or not ready
             log.warning("the extractor's helper process could not start (%s); every text is read here", exc)
@@ -188,7 +190,9 @@ def _command() -> list[str]:
     return [sys.executable, "-I", "-c", code]
 
 
-async def _stop(proc: asyncio.subprocess.Process) -> None:
+async def _stop(proc: asyncio.subprocess.Process, *, kill: bool = False) -> None:
+    if kill and proc.returncode is None:
+        proc.kill()
     if proc.stdin is not None and not proc.stdin.is_closing():
         proc.stdin.close()
     try:

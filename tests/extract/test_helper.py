@@ -133,6 +133,23 @@ def test_a_cycle_that_reads_few_texts_starts_no_helper() -> None:
     assert asyncio.run(go()) == (False, set())
 
 
+def test_short_texts_never_call_for_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An `nctv` page's label block is read here faster than it travels: however many a cycle reads."""
+    monkeypatch.setattr(helper, "HELP_AFTER", 1)
+    short = [t[: helper.SHORT - 1] for t in TEXTS[:20]]
+
+    async def go() -> tuple[bool, set[int], list[dict[str, object]]]:
+        reader = Reader(helper=True)
+        try:
+            found = [(await reader.extract(t)).as_dict() for t in short]
+            await asyncio.sleep(0.3)
+            return reader.helping, _children(), found
+        finally:
+            await reader.aclose()
+
+    assert asyncio.run(go()) == (False, set(), [extract(t).as_dict() for t in short])
+
+
 def test_a_reader_without_a_helper_never_starts_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(helper, "HELP_AFTER", 1)
 
