@@ -1,12 +1,19 @@
-"""Adapters by the `kind` name used in sources.toml."""
+"""Adapters by the `kind` name used in sources.toml.
+
+An adapter's module is imported when its kind is first asked for: a configuration of `nctv` sources
+never loads the feed, Tweede Kamer or Staatscourant adapters. `names()` loads them all.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from monitor.sources.base import Source
 
+# kind → the module that registers it (tests/sources check that each module registers exactly its kind)
+MODULES = {"nctv": "nctv", "page": "page", "feed": "feed", "tk-odata": "tk_odata", "ob-sru": "ob_sru"}
 _ADAPTERS: dict[str, type[Source]] = {}
 S = TypeVar("S", bound="type[Source]")
 
@@ -20,14 +27,12 @@ def register(cls: S) -> S:
 
 
 def get(kind: str) -> type[Source] | None:
-    _load()
+    if kind not in _ADAPTERS and kind in MODULES:
+        importlib.import_module(f"monitor.sources.{MODULES[kind]}")
     return _ADAPTERS.get(kind)
 
 
 def names() -> list[str]:
-    _load()
+    for kind in MODULES:
+        get(kind)
     return sorted(_ADAPTERS)
-
-
-def _load() -> None:
-    import monitor.sources  # noqa: F401  (imports every adapter module)

@@ -385,3 +385,23 @@ def test_html_with_wrong_charset_keeps_dutch_letters(tmp_path: Path, server: Fix
     result = h.check().outcomes[0].result
     assert result.levels[0].level == 4
     assert "Ã" not in result.levels[0].evidence
+
+
+def test_each_kind_is_registered_by_the_module_the_registry_imports_for_it() -> None:
+    import ast
+    import subprocess
+    import sys
+
+    from monitor.sources import registry
+
+    for kind, module in registry.MODULES.items():
+        adapter = registry.get(kind)
+        assert adapter is not None and adapter.kind == kind and adapter.__module__ == f"monitor.sources.{module}"
+    assert registry.names() == sorted(registry.MODULES)
+    assert registry.get("no-such-kind") is None
+    # a configuration of one kind loads that adapter only
+    code = ("import sys; from monitor.sources import registry; registry.get('nctv'); "
+            "print(sorted(m for m in sys.modules if m.startswith('monitor.sources.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "monitor.sources.nctv" in out
+    assert not {"monitor.sources.feed", "monitor.sources.tk_odata", "monitor.sources.ob_sru"} & set(ast.literal_eval(out))
