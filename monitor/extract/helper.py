@@ -1,13 +1,13 @@
 """The extractor beside the cycle, in a helper process on another core, for cycles that read many texts.
 
 A cold (or much changed) cycle of hundreds of pages is bound by one core: fetching, parsing, storing and
-deciding here, and the extractor, about a third of that work, in the same thread. `Reader` reads a cycle's
+deciding here, and the extractor, about 40 % of that work, in the same thread. `Reader` reads a cycle's
 texts here until the cycle has read `HELP_AFTER` long ones; then it starts one helper process (this
 interpreter and this package, `python -I -c … main()`, used only if its code is the code this process
 read with) and sends it the long texts while this process goes on with the rest. A small or quiet cycle
 never starts it; it stops with the cycle. The extractor is a pure function of the text, so where a text
-is read changes nothing in what is found. Whatever goes wrong with the helper (it
-cannot start, dies, answers nonsense), the texts are read here instead, and that is said once in the log.
+is read changes nothing in what is found. Whatever goes wrong with the helper (it cannot start, dies,
+answers nonsense), the texts are read here instead, and that is said once in the log.
 """
 
 from __future__ import annotations
@@ -214,5 +214,9 @@ def main() -> None:
             answer = {"id": job["id"], "result": extract(job["text"], edition=job["edition"]).as_dict()}
         except Exception as exc:  # answered, not raised: the text is read again in the cycle's process
             answer = {"id": job["id"], "error": f"{type(exc).__name__}: {exc}"}
-        out.write(json.dumps(answer).encode() + b"\n")
-        out.flush()
+        try:
+            out.write(json.dumps(answer).encode() + b"\n")
+            out.flush()
+        except BrokenPipeError:  # the cycle's process is gone: so is the reason to go on (quietly, at exit too)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
