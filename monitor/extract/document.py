@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 
 from monitor import dates
 from monitor.editions import find_editions
+from monitor.extract.fingerprint import code_fingerprint
 from monitor.extract.page import html_blocks, html_date
 from monitor.extract.text import QUOTES, looks_like_html, normalise, split_sentences
 from monitor.extract.vocab import NAME_RE, NUM_RE
+
+code_fingerprint()  # taken as this process loads the extractor's stages: the code it reads with (helper.py)
 
 DATE_MARKER = re.compile(r"^\s*date\s+((?:19|20)\d\d-\d\d(?:-\d\d)?)\s+", re.I)
 _QUOTE = re.compile(f"[{re.escape(QUOTES)}]")

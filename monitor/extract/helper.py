@@ -13,8 +13,6 @@ answers nonsense), the texts are read here instead, and that is said once in the
 from __future__ import annotations
 
 import asyncio
-import functools
-import hashlib
 import json
 import logging
 import os
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.extract import Extraction, extract
+from monitor.extract.fingerprint import code_fingerprint
 
 log = logging.getLogger("dtn_monitor.extract")
 
@@ -71,7 +70,6 @@ class Reader:
                 return found
         self._read_here += 1
         if self._allowed and len(text) >= self._short:
-            code_fingerprint()  # the code this process reads with, taken when it loads the extractor's stages
             self._long_here += 1  # short texts (an `nctv` page's label block) never call for a helper
             if not self._closed and self._starting is None and self._long_here >= self._help_after:
                 self._starting = asyncio.create_task(self._start())
@@ -96,24 +94,32 @@ class Reader:
     async def _start(self) -> None:
         proc = None
         try:
-            proc = await asyncio.create_subprocess_exec(
+            if code_fingerprint() is None:
+                raise ValueError("this process cannot tell which code it reads with (a zip or bytecode install)")
+            proc = self._child = await asyncio.create_subprocess_exec(
                 *_command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 24)
             assert proc.stdout is not None
-            hello = json.loads(await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT) or b"null")
+            try:
+                line = await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT)
+            except TimeoutError:
+                raise ValueError(f"no word from it within {START_TIMEOUT:g} s") from None
+            hello = json.loads(line or b"null")
             if not isinstance(hello, dict) or hello.get("ready") != code_fingerprint():
                 raise ValueError("it runs other code than this process (was dtn-monitor upgraded meanwhile?)"
                                  if isinstance(hello, dict) and "ready" in hello else
                                  f"it did not say it was ready ({hello!r:.200})")
         except asyncio.CancelledError:  # the cycle ended first: the helper has done nothing for it yet
             if proc is not None:
+                self._child = None
                 await _stop(proc, kill=True)
             raise
         except Exception as exc:  # cannot be started (no interpreter, no threads, no pipes), or not ready
             log.warning("the extractor's helper process could not start (%s); every text is read here", exc)
             if proc is not None:
-                await _stop(proc)
+                self._child = None
+                await _stop(proc, kill=True)
             return
-        self._child = self._proc = proc
+        self._proc = proc
         self._answers = asyncio.create_task(self._read_answers(proc))
 
     async def _ask(self, proc: asyncio.subprocess.Process, text: str, edition: bool) -> Extraction:
@@ -165,22 +171,6 @@ class Reader:
                 waiting.set_exception(_HelperGone(reason))
 
 
-@functools.cache
-def code_fingerprint() -> str:
-    """This installation's code, as it was when this process first asked: each module file's path, size and
-    time. A helper started after an upgrade in place (`pip install -U` under a running daemon) would read
-    with other code than the cycle's own process: its fingerprint differs, and it is not used."""
-    package = Path(_HERE).parents[1]
-    files = []
-    for folder, dirs, names in os.walk(package):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in names:
-            if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                files.append(f"{os.path.relpath(os.path.join(folder, name), package)}|{stat.st_size}|{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(sorted(files)).encode()).hexdigest()
-
-
 def _command() -> list[str]:
     """The helper's command: this interpreter, isolated (no working directory or user site on its path,
     no PYTHON* variables), this package first on its path, Ctrl-C ignored from its first line."""
@@ -191,6 +181,8 @@ def _command() -> list[str]:
 
 
 async def _stop(proc: asyncio.subprocess.Process, *, kill: bool = False) -> None:
+    """End the helper: its input closed (it ends when it has answered), or killed; waited for either way. However
+    this wait ends (a timeout, a cancelled cycle), the process does not live on."""
     if kill and proc.returncode is None:
         proc.kill()
     if proc.stdin is not None and not proc.stdin.is_closing():
@@ -198,7 +190,11 @@ async def _stop(proc: asyncio.subprocess.Process, *, kill: bool = False) -> None
     try:
         await asyncio.wait_for(proc.wait(), 5.0)
     except TimeoutError:
-        proc.kill()
+        pass
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+    if proc.returncode is None:
         await proc.wait()
 
 

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,10 +19,12 @@ import pytest
 from monitor.extract import extract, helper
 from monitor.extract.helper import Reader
 from tests.conftest import Harness
-from tests.extract.test_real_corpus import HERE, _cases
+from tests.extract.test_real_corpus import FLOORS, HERE, _cases
 from tests.support.fixture_server import FixtureServer, Reply
 
 TEXTS = [text for _, text, _ in _cases(HERE / "corpus")][:60]
+# the real texts long enough to go to a helper with the real threshold (the corpus keeps 2,000 characters)
+LONG = [text for folder in FLOORS for _, text, _ in _cases(HERE / folder) if len(text) >= helper.SHORT]
 
 
 def _children() -> set[int]:
@@ -123,7 +126,8 @@ def test_a_cycle_that_reads_few_texts_starts_no_helper() -> None:
     async def go() -> tuple[bool, set[int]]:
         reader = Reader(helper=True)
         try:
-            for t in TEXTS[: helper.HELP_AFTER - 1]:
+            assert len(LONG) >= helper.HELP_AFTER - 1
+            for t in LONG[: helper.HELP_AFTER - 1]:  # long texts: each counts toward a helper
                 await reader.extract(t)
             await asyncio.sleep(0.5)
             return reader.helping, _children()
@@ -131,6 +135,29 @@ def test_a_cycle_that_reads_few_texts_starts_no_helper() -> None:
             await reader.aclose()
 
     assert asyncio.run(go()) == (False, set())
+
+
+def test_with_the_real_threshold_long_texts_go_to_the_helper_and_short_ones_stay_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(helper, "HELP_AFTER", 1)
+    short = [t[: helper.SHORT - 1] for t in LONG[:5]]
+
+    async def go() -> tuple[int, int, list[dict[str, object]]]:
+        reader = Reader(helper=True)
+        try:
+            await reader.extract(LONG[0])
+            deadline = time.monotonic() + 30
+            while not reader.helping and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            found = [(await reader.extract(t)).as_dict() for t in LONG[1:8]]
+            long_by_helper = reader.read_by_helper
+            found += [(await reader.extract(t)).as_dict() for t in short]
+            return long_by_helper, reader.read_by_helper - long_by_helper, found
+        finally:
+            await reader.aclose()
+
+    assert asyncio.run(go()) == (7, 0, [extract(t).as_dict() for t in [*LONG[1:8], *short]])
 
 
 def test_short_texts_never_call_for_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,7 +182,7 @@ def test_a_reader_without_a_helper_never_starts_one(monkeypatch: pytest.MonkeyPa
 
     async def go() -> bool:
         reader = Reader()  # a single check (the daemon's jobs, an adapter's own test)
-        for t in TEXTS[:5]:
+        for t in LONG[:5]:
             await reader.extract(t)
         await asyncio.sleep(0.3)
         helping = reader.helping or bool(_children())
@@ -210,7 +237,10 @@ def test_a_big_cycle_reads_its_pages_with_the_helper_and_finds_what_one_process_
 
 # a scripted helper (a real process) that says it is ready with this code, then answers as told
 FAKE = """
-import json, sys
+# a scripted monitor.extract.helper (the words let _children() see it)
+import json, sys, time
+if sys.argv[2] == "hang":
+    time.sleep(60)
 sys.stdout.write(json.dumps({"ready": sys.argv[1]}) + "\\n"); sys.stdout.flush()
 for line in sys.stdin:
     job = json.loads(line)
@@ -326,3 +356,45 @@ def test_a_cycle_whose_check_fails_ends_every_check_and_leaves_no_helper(
     assert sorted(finished) == sorted(i for i in ids if i != "bad")  # the others ended before the error came out
     time.sleep(0.5)
     assert _children() == set()
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_helper_that_never_gets_ready_is_killed_with_its_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It missed its start time and is being stopped when the cycle ends: it must not live on."""
+    _fake(monkeypatch, "hang")
+    monkeypatch.setattr(helper, "START_TIMEOUT", 0.3)
+
+    async def go() -> tuple[set[int], list[dict[str, object]]]:
+        reader = Reader(helper=True)
+        found = [(await reader.extract(t)).as_dict() for t in TEXTS[:3]]
+        await asyncio.sleep(1.0)  # the start has timed out; the helper is being stopped
+        await reader.aclose()
+        return _children(), found
+
+    children, found = asyncio.run(go())
+    assert children == set()
+    assert found == [extract(t).as_dict() for t in TEXTS[:3]]
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_process_that_cannot_tell_its_code_starts_no_helper(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(helper, "code_fingerprint", lambda: None)  # imported from a zip, or bytecode only
+    with caplog.at_level(logging.WARNING, logger="dtn_monitor.extract"):
+        found, by_helper, started = _read_with(TEXTS[:2])
+    assert (started, by_helper) == (False, 0)
+    assert found == [extract(t).as_dict() for t in TEXTS[:2]]
+    assert any("cannot tell which code" in r.getMessage() for r in caplog.records)
+    assert _children() == set()
+
+
+def test_the_fingerprint_is_taken_when_the_extractor_loads_and_names_this_code() -> None:
+    """An upgrade after that (under a running daemon) cannot make a helper look like this process."""
+    from monitor.extract.fingerprint import code_fingerprint
+
+    code = ("import sys; from monitor.extract import fingerprint, document; "
+            "print(fingerprint.code_fingerprint.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1"  # loading the stages took it
+    assert code_fingerprint() is not None and len(code_fingerprint() or "") == 64

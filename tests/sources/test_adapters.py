@@ -405,3 +405,12 @@ def test_each_kind_is_registered_by_the_module_the_registry_imports_for_it() -> 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "monitor.sources.nctv" in out
     assert not {"monitor.sources.feed", "monitor.sources.tk_odata", "monitor.sources.ob_sru"} & set(ast.literal_eval(out))
+
+
+def test_every_adapter_module_is_named_in_the_registry() -> None:
+    """A new adapter module that registers a kind must be findable by that kind (else `validate` calls it unknown)."""
+    from monitor.sources import registry
+
+    folder = Path(registry.__file__).parent
+    registering = {p.stem for p in folder.glob("*.py") if "@register" in p.read_text(encoding="utf-8")}
+    assert registering == set(registry.MODULES.values())
