@@ -29,7 +29,6 @@ HELP_AFTER = 16  # long texts read here in one cycle before a helper pays for it
 SHORT = 2_000  # characters: a shorter text is read here faster than it travels to the helper and back
 IN_FLIGHT = 4  # texts at the helper unanswered; while it is that busy, the next one is read here
 START_TIMEOUT = 20.0  # seconds for the helper to load the extractor and say it is ready
-_HERE = str(Path(__file__).resolve())
 
 
 class _HelperGone(Exception):
@@ -41,7 +40,6 @@ class Reader:
 
     def __init__(self, *, helper: bool = False) -> None:
         self._allowed = helper and bool(sys.executable)
-        self._help_after, self._short = HELP_AFTER, SHORT
         self._read_here = 0
         self._long_here = 0
         self._starting: asyncio.Task[None] | None = None
@@ -60,7 +58,7 @@ class Reader:
 
     async def extract(self, text: str, *, edition: bool = True) -> Extraction:
         """What `monitor.extract.extract` finds in `text`, wherever it is read."""
-        if self._proc is not None and len(text) >= self._short and len(self._waiting) < IN_FLIGHT:
+        if self._proc is not None and len(text) >= SHORT and len(self._waiting) < IN_FLIGHT:
             try:
                 found = await self._ask(self._proc, text, edition)
             except _HelperGone:
@@ -69,9 +67,9 @@ class Reader:
                 self.read_by_helper += 1
                 return found
         self._read_here += 1
-        if self._allowed and len(text) >= self._short:
+        if self._allowed and len(text) >= SHORT:
             self._long_here += 1  # short texts (an `nctv` page's label block) never call for a helper
-            if not self._closed and self._starting is None and self._long_here >= self._help_after:
+            if not self._closed and self._starting is None and self._long_here >= HELP_AFTER:
                 self._starting = asyncio.create_task(self._start())
         return extract(text, edition=edition)
 
@@ -174,7 +172,7 @@ class Reader:
 def _command() -> list[str]:
     """The helper's command: this interpreter, isolated (no working directory or user site on its path,
     no PYTHON* variables), this package first on its path, Ctrl-C ignored from its first line."""
-    root = str(Path(_HERE).parents[2])  # the directory that holds this `monitor` package
+    root = str(Path(__file__).resolve().parents[2])  # the directory that holds this `monitor` package
     code = ("import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import sys; "
             f"sys.path.insert(0, {root!r}); from monitor.extract.helper import main; main()")
     return [sys.executable, "-I", "-c", code]
