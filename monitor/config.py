@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import tomli  # the one TOML decoder: see pyproject.toml
 
 DEFAULT_CONFIG = "sources.toml"
 DEFAULT_DB = "state/dtn-monitor.sqlite3"
@@ -159,8 +160,8 @@ def load_config(path: str | Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot read: {exc}"]) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         raise ConfigError([f"{path}: TOML syntax error: {exc}"]) from None
     return parse_config(data, path, _Locator(text))
 

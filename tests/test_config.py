@@ -110,6 +110,21 @@ def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert "TOML syntax error" in found[0] and "line 3" in found[0]
 
 
+def test_toml_1_1_inline_tables_may_span_lines(tmp_path: Path) -> None:
+    """sources.toml is read as TOML 1.1 (tomli): a long options table may be written over several lines."""
+    config = load(tmp_path, """
+        [[source]]
+        id = "p"
+        kind = "page"
+        url = "https://example.org/p"
+        options = {
+            selector = "main",
+        }
+        """)
+    (p,) = config.sources  # type: ignore[attr-defined]
+    assert p.options == {"selector": "main"}
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "nope.toml")

@@ -13,10 +13,11 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import tomli  # the one TOML decoder: see pyproject.toml
 
 from monitor.config import DEFAULT_NOTIFIERS, ConfigError, _Locator
 from monitor.notify.secrets import (
@@ -151,8 +152,8 @@ def load_channels(path: str | Path | None = None, *, check_secrets: bool = True,
         source = str(file_path)
         text = file_path.read_text(encoding="utf-8")
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+            data = tomli.loads(text)
+        except tomli.TOMLDecodeError as exc:
             raise ConfigError([f"{file_path}: TOML syntax error: {exc}"]) from None
         channels, policy, problems = parse_channels(data, file_path, _Locator(text))
     env_urls = os.environ.get("DTN_NOTIFY_URLS", "").strip()
