@@ -252,7 +252,8 @@ def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = No
         if isinstance(url, str):
             try:
                 parts = urlsplit(url)
-                usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+                host = parts.hostname
+                usable = parts.scheme in ("http", "https") and bool(host) and parts.port != 0
             except ValueError:  # "http://[::1/", a port that is not a number
                 usable = False
             if not usable:
@@ -291,7 +292,7 @@ def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = No
             authoritative=bool(raw.get("authoritative", adapter.authoritative_default if adapter else False)),
             options=dict(options),
         )
-        source.__dict__["host"] = parts.hostname or ""  # the cached `host`, from the split just made (not once more)
+        source.__dict__["host"] = host or ""  # the cached `host`, from the split just made (not once more)
         sources.append(source)
     if problems:
         raise ConfigError(problems)

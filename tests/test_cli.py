@@ -392,3 +392,20 @@ def test_the_daemon_serves_with_the_collector_on(tmp_path: Path, server: Fixture
         gc.unfreeze()
     assert code == 0
     assert seen == [(True, True)]
+
+
+def test_help_fits_the_terminal_width_and_every_verb_has_a_command(tmp_path: Path) -> None:
+    """The help is laid out at $COLUMNS (as argparse does), and each verb the parser offers runs its own command."""
+    for columns in (70, 120):
+        out = run(tmp_path, "check", "--help", env={"COLUMNS": str(columns)})
+        assert out.returncode == 0 and "--dry-run" in out.stdout, out.stderr
+        widths = [len(line) for line in out.stdout.splitlines()]
+        assert max(widths) <= columns - 2
+        assert (max(widths) > 70) == (columns == 120)  # wide enough: the usage line is not wrapped
+    from monitor.cli import main as _  # noqa: F401  (the module, not the function the package exports)
+
+    module = sys.modules["monitor.cli.main"]
+    verbs = module.parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(verbs) == set(module._VERBS)
+    for verb in verbs:
+        assert callable(module._command(verb)), verb

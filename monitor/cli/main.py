@@ -10,7 +10,9 @@ source; `outbox --retry` with nothing to retry); 2 configuration, state or usage
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
+import importlib
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -34,9 +36,33 @@ def _common(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
                         help="log line format (default: $DTN_MONITOR_LOG_FORMAT or text)")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout at the terminal's width, asked once: argparse makes a formatter for every option it
+    adds and asks `shutil` for the width each time (importing shutil and its compressors: ~3 ms of every start)."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_width())
+
+
+@functools.cache
+def _width() -> int:
+    """What shutil.get_terminal_size gives: $COLUMNS, else the terminal of stdout, else 80; less 2, as argparse."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dtn-monitor",
+        formatter_class=_Formatter,
         description="Alerts when the NCTV publishes a new DTN or changes the national threat level.",
         epilog="Exit codes: 0 ok, 1 a source or channel failed, 2 configuration/state/usage, 3 HTTP address in use, "
                "130 interrupted, 141 output closed.",
@@ -46,7 +72,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def verb(name: str, text: str) -> argparse.ArgumentParser:
-        v = sub.add_parser(name, help=text, description=text)
+        v = sub.add_parser(name, help=text, description=text, formatter_class=_Formatter)
         _common(v, after_verb=True)
         return v
 
@@ -75,14 +101,19 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _commands() -> dict[str, Callable[[argparse.Namespace], int]]:
-    from monitor.cli import checking, configuring, viewing
+# each verb's module and function: a command imports only its own module
+_VERBS = {
+    "check": ("checking", "cmd_check"), "run": ("checking", "cmd_run"), "backfill": ("checking", "cmd_backfill"),
+    "status": ("viewing", "cmd_status"), "history": ("viewing", "cmd_history"), "outbox": ("viewing", "cmd_outbox"),
+    "extract": ("viewing", "cmd_extract"), "validate": ("configuring", "cmd_validate"),
+    "notify-test": ("configuring", "cmd_notify_test"),
+}
 
-    return {
-        "check": checking.cmd_check, "run": checking.cmd_run, "backfill": checking.cmd_backfill,
-        "status": viewing.cmd_status, "history": viewing.cmd_history, "outbox": viewing.cmd_outbox,
-        "extract": viewing.cmd_extract, "validate": configuring.cmd_validate, "notify-test": configuring.cmd_notify_test,
-    }
+
+def _command(verb: str) -> Callable[[argparse.Namespace], int]:
+    module, function = _VERBS[verb]
+    found: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f"monitor.cli.{module}"), function)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         setup_logging(args.log_format)
-        code = _commands()[args.command](args)
+        code = _command(args.command)(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below
         return code
     except ConfigError as exc:
