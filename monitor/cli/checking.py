@@ -23,17 +23,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     rt = runtime(args, verify_urls=False)
 
     async def go() -> Any:
-        # apprise's verdict on the channel URLs (a child process the first time) is asked beside the fetches;
-        # a URL it refuses stops the command before anything is sent (what was found stays in the outbox)
-        verdict = asyncio.create_task(asyncio.to_thread(verify_urls, rt.channels))
+        cycle = asyncio.create_task(run_check(rt, args.source, dry_run=args.dry_run))
+        verdict: asyncio.Task[None] | None = None
         try:
-            report = await run_check(rt, args.source, dry_run=args.dry_run)
+            # apprise's verdict on the channel URLs (a child process the first time) is asked beside the fetches,
+            # from the loop's next turn (its thread does not hold up the first requests); a URL it refuses stops
+            # the command before anything is sent (what was found stays in the outbox)
+            await asyncio.sleep(0)
+            verdict = asyncio.create_task(asyncio.to_thread(verify_urls, rt.channels))
+            report = await cycle
             await verdict
             sent = [] if args.dry_run else await rt.dispatcher.dispatch_due()
             return report, sent
         finally:
-            if not verdict.done():
-                verdict.cancel()
+            pending = [task for task in (cycle, verdict) if task is not None and not task.done()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)  # the cycle has ended before the state closes
             await rt.aclose()
 
     report, sent = run_async(go())

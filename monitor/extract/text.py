@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from monitor.lazy_re import lazy
+
 if TYPE_CHECKING:  # lxml is imported when a page is parsed: a cycle of 304s never needs it
     import lxml.html
     from lxml import etree
@@ -21,7 +23,7 @@ _BLOCK_TAGS = {
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "form", "button", "iframe")
 
 QUOTES = "'\"‘’‚‛“”„«»‹›`´"
-_QUOTE_RE = re.compile(f"[{re.escape(QUOTES)}]")
+_QUOTE_RE = lazy(f"[{re.escape(QUOTES)}]")
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*([a-zà-ÿ])")
 _ABBREVIATIONS = {
     "nr", "jl", "o.a", "bijv", "dhr", "mr", "drs", "ca", "resp", "st", "e.d", "mw", "prof", "dr",

@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from monitor.config import ConfigError
+from monitor.lazy_re import lazy
 
 if TYPE_CHECKING:
     from monitor.notify.channels import Channel
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SECRET_QUERY_KEYS = {"pass", "password", "token", "key", "apikey", "api_key", "secret", "access_token", "webhook", "auth"}
-_DUMMY_VALUE = re.compile(r"^(?:change[-_ ]?me|changeme|replace[-_ ]?me|your[-_a-z]*|xxx+|todo|dummy|example|secret|password|"
+_DUMMY_VALUE = lazy(r"^(?:change[-_ ]?me|changeme|replace[-_ ]?me|your[-_a-z]*|xxx+|todo|dummy|example|secret|password|"
                           r"test|placeholder|<[^>]*>)", re.I)
-_DUMMY_HOST = re.compile(r"(?:^|\.)(?:example\.(?:org|com|net)|example|localhost\.localdomain)$", re.I)
+_DUMMY_HOST = lazy(r"(?:^|\.)(?:example\.(?:org|com|net)|example|localhost\.localdomain)$", re.I)
 
 
 def mask_url(url: str) -> str:

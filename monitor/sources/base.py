@@ -15,6 +15,7 @@ from monitor.extract import HIGH, extract
 from monitor.extract.helper import Reader
 from monitor.facts import LevelReading, Publication, SourceResult
 from monitor.fetch import Fetcher
+from monitor.lazy_re import lazy
 from monitor.response import Response
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ class Source:
         return False
 
 
-_ERROR_PAGE = re.compile(
+_ERROR_PAGE = lazy(
     r"\b(?:404|500|502|503|niet gevonden|pagina bestaat niet|er is een fout|fout opgetreden|storing|onderhoud|"
     r"not found|internal server error|service unavailable|an error occurred|bad gateway|maintenance|access denied)\b",
     re.I,
