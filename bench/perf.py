@@ -188,8 +188,9 @@ def ensure_ours() -> None:
     if not (OURS_VENV / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(OURS_VENV)], check=True)
         subprocess.run([pip, "install", "-q", str(ROOT)], check=True)
-    else:
+    else:  # this tree again (same version number), then whatever dependency it has gained since
         subprocess.run([pip, "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+        subprocess.run([pip, "install", "-q", str(ROOT)], check=True)
 
 
 def ensure_urlwatch() -> bool:

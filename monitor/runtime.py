@@ -62,6 +62,9 @@ class Runtime:
             self._fact_kinds[s.id] = adapter.fact_kinds(s.options) if adapter else frozenset()
         self._reporters = {kind: tuple(s.id for s in config.sources if s.enabled and kind in self._fact_kinds[s.id])
                            for kind in {k for kinds in self._fact_kinds.values() for k in kinds}}
+        # asked at every reading that disagrees: known once, not by a walk over every source each time
+        self._authorities = frozenset(kind for kind, ids in self._reporters.items()
+                                      if any(self._sources[i].authoritative for i in ids))
 
     @classmethod
     def open(
@@ -109,7 +112,8 @@ class Runtime:
 
         return Differ(Context(
             store=self.store, settings=self.config.settings, clock=self.clock, route=self.channels.route,
-            sources=self._sources, fact_kinds=self._fact_kinds, reporters=self._reporters, dry_run=dry_run,
+            sources=self._sources, fact_kinds=self._fact_kinds, authorities=self._authorities,
+            reporters=self._reporters, dry_run=dry_run,
             force_baseline=self.force_baseline,
         ))
 

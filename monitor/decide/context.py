@@ -53,6 +53,7 @@ class Context:
     route: Callable[[str], list[str]]
     sources: dict[str, SourceConfig]
     fact_kinds: dict[str, frozenset[str]]  # source id → {"level", "edition"}: what it can report
+    authorities: frozenset[str]  # the kinds of fact an enabled authoritative source reports
     reporters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind → the enabled sources reporting it
     dry_run: bool = False
     force_baseline: bool = False  # backfill: record everything, alert nothing
@@ -72,8 +73,7 @@ class Context:
         return bool(cfg and cfg.authoritative)
 
     def any_authoritative(self, kind: str = LEVEL) -> bool:
-        return any(c.authoritative and c.enabled and kind in self.fact_kinds.get(c.id, frozenset())
-                   for c in self.sources.values())
+        return kind in self.authorities
 
     def emit(self, key: str, kind: str, payload: dict[str, object]) -> EventRow | None:
         if self.force_baseline:

@@ -109,7 +109,11 @@ def _decide(ctx: Context, source_id: str, reading: LevelReading, decisions: Deci
     authoritative = ctx.authoritative(source_id)
     explicit = authoritative and reading.change_to == reading.level and reading.change_from in (None, current["level"])
     streak_ok = authoritative and int(row["observed_streak"]) >= ctx.settings.level_confirmations
-    agreeing = _agreeing(ctx, source_id, reading.level, current)
+    if not explicit and row["observed_from"] != int(current["level"]) and not ctx.store.witness_showing(
+            reading.level, int(current["level"]), source_id):
+        agreeing = []  # nobody saw it happen, so nothing below can confirm it: the others need not be read
+    else:
+        agreeing = _agreeing(ctx, source_id, reading.level, current)
     together = bool(agreeing) and (
         authoritative or any(ctx.authoritative(str(a["id"])) for a in agreeing) or not ctx.any_authoritative()
     )

@@ -131,6 +131,13 @@ class SourceRows:
             "SELECT id, observed_since, observed_at, observed_from FROM sources "
             "WHERE observed_level = ? AND observed_stale = 0 ORDER BY id", (level,))
 
+    def witness_showing(self, level: int, before: int, other_than: str) -> bool:
+        """Whether any source but `other_than` shows `level` in a run that is not stale and began on `before`:
+        without one, no other source can have seen a change from `before` to `level` happen."""
+        return self.db.one(
+            "SELECT 1 AS x FROM sources WHERE observed_level = ? AND observed_stale = 0 AND observed_from = ? "
+            "AND id <> ? LIMIT 1", (level, before, other_than)) is not None
+
     def record_unchanged(self, source_id: str, *, not_modified: int, nbytes: int, duration_ms: int, reading: bool,
                          checked_by: str | None = None) -> None:
         """A steady 304 (nothing failing, nothing new) in one statement: the check, the success, the streak."""

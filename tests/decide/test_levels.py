@@ -213,3 +213,24 @@ def test_pages_that_disagree_from_their_first_reading_cause_no_level_alerts(
     clock.advance(QUARTER)
     h.check()
     assert level_titles(webhook) == ["Dreigingsniveau verlaagd: 4 → 3 (aanzienlijk)"]
+
+
+def test_a_change_seen_happening_by_one_page_is_confirmed_by_another_that_shows_it_from_its_first_reading(
+        tmp_path: Path, server: FixtureServer, webhook: WebhookReceiver) -> None:
+    """Page a goes from 4 to 3 (seen happening, but alone); page c, unreadable until now, shows 3 at its first
+    reading: c's own reading confirms the change, with a as the witness. One alert, from c's check."""
+    clock = ManualClock(datetime.now(UTC))
+    server.set("/a", nctv_topic(4, OLD))
+    server.set("/b", nctv_topic(4, OLD))
+    sources = "".join(f'[[source]]\nid = "{s}"\nkind = "nctv"\nurl = "{server.url("/" + s)}"\n' for s in "abc")
+    h = Harness(tmp_path, sources, hook(webhook), clock=clock)
+    h.check()  # a and b show 4; c does not answer yet
+    assert h.store().current_level()["level"] == 4
+    clock.advance(QUARTER)
+    server.set("/a", nctv_topic(3, OLD))
+    assert h.check(["a"]).events == []  # one page, one reading: not yet
+    clock.advance(60)
+    server.set("/c", nctv_topic(3, OLD))
+    assert [e.kind for e in h.check(["c"]).events] == ["level_changed"]
+    assert level_titles(webhook) == ["Dreigingsniveau verlaagd: 4 → 3 (aanzienlijk)"]
+    assert set(json.loads(h.store().current_level()["sources"])) == {"a", "c"}
