@@ -114,9 +114,12 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
                                      return_exceptions=True)
     finally:
         await reader.aclose()
-    for failed in ended:
-        if isinstance(failed, BaseException):
-            raise failed
+    failures = [failed for failed in ended if isinstance(failed, BaseException)]
+    for other in failures[1:]:  # the first is raised; the others would be lost without a word
+        if isinstance(other, Exception):
+            log.error("a check also failed in this cycle: %r", other, exc_info=other)
+    if failures:
+        raise failures[0]
     return CycleReport([o for o in outcomes if o is not None], dry_run)
 
 

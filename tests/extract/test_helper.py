@@ -326,7 +326,7 @@ def test_a_closed_reader_starts_no_helper() -> None:
 
 
 def test_a_cycle_whose_check_fails_ends_every_check_and_leaves_no_helper(
-    tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     import monitor.cycle as cycle
 
@@ -336,8 +336,8 @@ def test_a_cycle_whose_check_fails_ends_every_check_and_leaves_no_helper(
     finished: list[str] = []
 
     async def failing(runtime, source, dry_run, reader):  # type: ignore[no-untyped-def]
-        if source.id == "bad":
-            raise RuntimeError("a defect in one check")
+        if source.id in ("bad", "worse"):
+            raise RuntimeError(f"a defect in one check ({source.id})")
         outcome = await real(runtime, source, dry_run, reader)
         finished.append(source.id)
         return outcome
@@ -347,13 +347,15 @@ def test_a_cycle_whose_check_fails_ends_every_check_and_leaves_no_helper(
     server.set("/first", body)
     for i in range(4):
         server.set(f"/late{i}", Reply(body=body, delay=1.5))
-    ids = ["first", "bad", *(f"late{i}" for i in range(4))]
+    ids = ["first", "bad", "worse", *(f"late{i}" for i in range(4))]
     sources = "".join(f'[[source]]\nid = "{s}"\nkind = "page"\nurl = "{server.url("/" + s)}"\n' for s in ids)
     monitor = '[monitor]\nhost_min_gap = "0s"\nhost_concurrency = 10\nmax_concurrency = 10\n'
     h = Harness(tmp_path, sources, '[[channel]]\nname = "c"\nurl = "log://"\n', monitor)
-    with pytest.raises(RuntimeError, match="a defect in one check"):
+    with pytest.raises(RuntimeError, match=r"a defect in one check \(bad\)"):
         h.check()
-    assert sorted(finished) == sorted(i for i in ids if i != "bad")  # the others ended before the error came out
+    assert sorted(finished) == sorted(i for i in ids if i not in ("bad", "worse"))  # they ended before the error
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "a check also failed in this cycle: RuntimeError('a defect in one check (worse)')"]
     time.sleep(0.5)
     assert _children() == set()
 
