@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import tomli  # the one TOML decoder: see pyproject.toml
 
+from monitor.locator import Locator
+
 DEFAULT_CONFIG = "sources.toml"
 DEFAULT_DB = "state/dtn-monitor.sqlite3"
 DEFAULT_NOTIFIERS = "notifiers/channels.toml"
@@ -116,38 +118,6 @@ _SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-class _Locator:
-    """Finds the line of a key in the raw TOML so messages can say 'line 12'."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-
-    def _table_start(self, header: str, index: int) -> int | None:
-        seen = -1
-        pattern = re.compile(rf"^\s*\[\[?\s*{re.escape(header)}\s*\]\]?\s*(#.*)?$")
-        for i, line in enumerate(self.lines):
-            if pattern.match(line):
-                seen += 1
-                if seen == index:
-                    return i
-        return None
-
-    def line_of(self, header: str, key: str | None, index: int = 0) -> int | None:
-        start = self._table_start(header, index)
-        if start is None:
-            return None
-        if key is None:
-            return start + 1
-        key_re = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        for i in range(start + 1, len(self.lines)):
-            line = self.lines[i]
-            if re.match(r"^\s*\[", line) and not re.match(rf"^\s*\[\s*{re.escape(header)}\.", line):
-                break
-            if key_re.match(line):
-                return i + 1
-        return start + 1
-
-
 def load_config(path: str | Path | None = None) -> Config:
     """Read and validate sources.toml; raise ConfigError listing every problem found."""
     path = Path(path or os.environ.get("DTN_MONITOR_CONFIG") or DEFAULT_CONFIG)
@@ -163,13 +133,13 @@ def load_config(path: str | Path | None = None) -> Config:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         raise ConfigError([f"{path}: TOML syntax error: {exc}"]) from None
-    return parse_config(data, path, _Locator(text))
+    return parse_config(data, path, Locator(text))
 
 
-def parse_config(data: dict[str, Any], path: Path, locator: _Locator | None = None) -> Config:
+def parse_config(data: dict[str, Any], path: Path, locator: Locator | None = None) -> Config:
     from monitor.sources import registry  # late import: adapters import config types
 
-    loc = locator or _Locator("")
+    loc = locator or Locator("")
     problems: list[str] = []
 
     def where(header: str, key: str | None, index: int = 0) -> str:

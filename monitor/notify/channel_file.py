@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from monitor.config import _Locator, parse_duration
+from monitor.config import parse_duration
+from monitor.locator import Locator
 from monitor.notify.channels import ALL_TAGS, Channel, DeliveryPolicy
 from monitor.notify.secrets import literal_password
 from monitor.notify.sender import SEND_TIMEOUT
@@ -19,7 +20,7 @@ _POLICY_KEYS = ("retry_base", "retry_max", "max_age", "lease")
 LEASE_MARGIN = 30.0
 
 
-def parse_channels(data: dict[str, Any], path: Path, loc: _Locator) -> tuple[list[Channel], DeliveryPolicy, list[str]]:
+def parse_channels(data: dict[str, Any], path: Path, loc: Locator) -> tuple[list[Channel], DeliveryPolicy, list[str]]:
     problems: list[str] = []
     for key in data:
         if key not in ("channel", "delivery"):

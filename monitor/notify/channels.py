@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 import tomli  # the one TOML decoder: see pyproject.toml
 
-from monitor.config import DEFAULT_NOTIFIERS, ConfigError, _Locator
+from monitor.config import DEFAULT_NOTIFIERS, ConfigError
+from monitor.locator import Locator
 from monitor.notify.secrets import (
     PLACEHOLDER,
     literal_password,
@@ -155,7 +156,7 @@ def load_channels(path: str | Path | None = None, *, check_secrets: bool = True,
             data = tomli.loads(text)
         except tomli.TOMLDecodeError as exc:
             raise ConfigError([f"{file_path}: TOML syntax error: {exc}"]) from None
-        channels, policy, problems = parse_channels(data, file_path, _Locator(text))
+        channels, policy, problems = parse_channels(data, file_path, Locator(text))
     env_urls = os.environ.get("DTN_NOTIFY_URLS", "").strip()
     if env_urls:
         source = f"{source} + DTN_NOTIFY_URLS" if source != "default" else "DTN_NOTIFY_URLS"
