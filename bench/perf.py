@@ -188,8 +188,7 @@ def ensure_ours() -> None:
     if not (OURS_VENV / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(OURS_VENV)], check=True)
         subprocess.run([pip, "install", "-q", str(ROOT)], check=True)
-    else:  # this tree again (same version number), then whatever dependency it has gained since
-        subprocess.run([pip, "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+    else:  # pip installs a local tree again even at the same version, with any dependency it has gained since
         subprocess.run([pip, "install", "-q", str(ROOT)], check=True)
 
 

@@ -115,9 +115,10 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
     finally:
         await reader.aclose()
     failures = [failed for failed in ended if isinstance(failed, BaseException)]
-    for other in failures[1:]:  # the first is raised; the others would be lost without a word
-        if isinstance(other, Exception):
-            log.error("a check also failed in this cycle: %r", other, exc_info=other)
+    others = [failed for failed in failures[1:] if isinstance(failed, Exception)]
+    if others:  # the first is raised; the others would be lost without a word (one line: a defect can hit them all)
+        log.error("%d more check(s) of this cycle failed with an internal error; the first of them: %r",
+                  len(others), others[0], exc_info=others[0])
     if failures:
         raise failures[0]
     return CycleReport([o for o in outcomes if o is not None], dry_run)

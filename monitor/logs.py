@@ -37,7 +37,17 @@ class SecretFilter(logging.Filter):
             masked = self.mask(message)
             if masked != message:
                 record.msg, record.args = masked, None
+            # a traceback repeats the exception's text: it is written out masked too (formatters use exc_text)
+            if record.exc_info and not record.exc_text:
+                record.exc_text = _PLAIN.formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = self.mask(record.exc_text)
+            if record.stack_info:
+                record.stack_info = self.mask(record.stack_info)
         return True
+
+
+_PLAIN = logging.Formatter()
 
 
 class JsonFormatter(logging.Formatter):
@@ -48,8 +58,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
+        if record.exc_info or record.exc_text:
+            data["exception"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
         return json.dumps(data, ensure_ascii=False)
 
 

@@ -355,7 +355,8 @@ def test_a_cycle_whose_check_fails_ends_every_check_and_leaves_no_helper(
         h.check()
     assert sorted(finished) == sorted(i for i in ids if i not in ("bad", "worse"))  # they ended before the error
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
-        "a check also failed in this cycle: RuntimeError('a defect in one check (worse)')"]
+        "1 more check(s) of this cycle failed with an internal error; the first of them: "
+        "RuntimeError('a defect in one check (worse)')"]
     time.sleep(0.5)
     assert _children() == set()
 
