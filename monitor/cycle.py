@@ -101,7 +101,7 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
     for i, source in enumerate(sources):
         queues.setdefault(source.host, deque()).append((i, source))
     outcomes: list[SourceOutcome | None] = [None] * len(sources)
-    reader = Reader(helper=True)  # a cycle that reads many texts reads them on two cores
+    reader = Reader.for_cycle(len(sources))  # a big cycle that reads many texts reads them on two cores
 
     async def worker(queue: deque[tuple[int, SourceConfig]]) -> None:
         while queue:

@@ -2,10 +2,10 @@
 
 A cold (or much changed) cycle of hundreds of pages is bound by one core: fetching, parsing, storing and
 deciding here, and the extractor, about 40 % of that work, in the same thread. `Reader` reads a cycle's
-texts here until the cycle has read `HELP_AFTER` long ones; then it starts one helper process (this
-interpreter and this package, `python -I -c … main()`, used only if its code is the code this process
-read with) and sends it the long texts while this process goes on with the rest. A small or quiet cycle
-never starts it; it stops with the cycle. The extractor is a pure function of the text, so where a text
+texts here until a cycle of `HELP_FROM` sources or more has read `HELP_AFTER` long ones; then it starts one
+helper process (this interpreter and this package, `python -I -c … main()`, used only if its code is the
+code this process read with) and sends it the long texts while this process goes on with the rest. A small
+or quiet cycle never starts it; it stops with the cycle. The extractor is a pure function of the text, so where a text
 is read changes nothing in what is found. Whatever goes wrong with the helper (it cannot start, dies,
 answers nonsense), the texts are read here instead, and that is said once in the log.
 """
@@ -25,7 +25,8 @@ from monitor.extract.fingerprint import code_fingerprint
 
 log = logging.getLogger("dtn_monitor.extract")
 
-HELP_AFTER = 16  # long texts read here in one cycle before a helper pays for its start (~0.2 s of the other core)
+HELP_FROM = 50  # sources: a smaller cycle's texts all together take less than a helper's start (~0.2 s of a core)
+HELP_AFTER = 4  # long texts read here before a helper starts: this cycle's pages are long, the rest likely too
 SHORT = 2_000  # characters: a shorter text is read here faster than it travels to the helper and back
 IN_FLIGHT = 4  # texts at the helper unanswered; while it is that busy, the next one is read here
 START_TIMEOUT = 20.0  # seconds for the helper to load the extractor and say it is ready
@@ -50,6 +51,11 @@ class Reader:
         self._next_id = 0
         self._closed = False
         self.read_by_helper = 0
+
+    @classmethod
+    def for_cycle(cls, sources: int) -> Reader:
+        """The reader of a cycle of `sources` checks: with a helper when the cycle is big enough to pay for one."""
+        return cls(helper=sources >= HELP_FROM)
 
     @property
     def helping(self) -> bool:

@@ -137,6 +137,30 @@ def test_a_cycle_that_reads_few_texts_starts_no_helper() -> None:
     assert asyncio.run(go()) == (False, set())
 
 
+def test_only_a_cycle_of_many_sources_starts_a_helper_after_a_few_long_texts() -> None:
+    """With the real thresholds: a cycle of HELP_FROM sources starts one after HELP_AFTER long texts; a cycle
+    of fewer never does, however many long texts it reads (they take less than a helper's start)."""
+
+    async def go(sources: int) -> tuple[bool, int, list[dict[str, object]]]:
+        reader = Reader.for_cycle(sources)
+        try:
+            found = [(await reader.extract(t)).as_dict() for t in LONG[: helper.HELP_AFTER]]
+            deadline = time.monotonic() + (30 if sources >= helper.HELP_FROM else 0.5)
+            while not reader.helping and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            found += [(await reader.extract(t)).as_dict() for t in LONG[helper.HELP_AFTER:]]
+            return reader.helping, reader.read_by_helper, found
+        finally:
+            await reader.aclose()
+
+    assert 1 < helper.HELP_AFTER < len(LONG) and helper.HELP_FROM > 1
+    expected = [extract(t).as_dict() for t in LONG]
+    helping, by_helper, found = asyncio.run(go(helper.HELP_FROM))
+    assert helping and by_helper == len(LONG) - helper.HELP_AFTER and found == expected
+    assert asyncio.run(go(helper.HELP_FROM - 1)) == (False, 0, expected)
+    assert _children() == set()
+
+
 def test_with_the_real_threshold_long_texts_go_to_the_helper_and_short_ones_stay_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -210,6 +234,7 @@ def test_a_big_cycle_reads_its_pages_with_the_helper_and_finds_what_one_process_
     tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(helper, "HELP_AFTER", 1)
+    monkeypatch.setattr(helper, "HELP_FROM", 9)  # nine sources: a cycle just big enough
     monkeypatch.setattr(helper, "SHORT", 0)
     names = {3: "aanzienlijk", 4: "substantieel"}
 
@@ -331,6 +356,7 @@ def test_a_cycle_whose_check_fails_ends_every_check_and_leaves_no_helper(
     import monitor.cycle as cycle
 
     monkeypatch.setattr(helper, "HELP_AFTER", 1)
+    monkeypatch.setattr(helper, "HELP_FROM", 1)
     monkeypatch.setattr(helper, "SHORT", 0)
     real = cycle._check
     finished: list[str] = []
