@@ -117,8 +117,8 @@ async def run_check(runtime: Runtime, source_ids: list[str] | None = None, *, dr
     failures = [failed for failed in ended if isinstance(failed, BaseException)]
     others = [failed for failed in failures[1:] if isinstance(failed, Exception)]
     if others:  # the first is raised; the others would be lost without a word (one line: a defect can hit them all)
-        log.error("%d more check(s) of this cycle failed with an internal error; the first of them: %r",
-                  len(others), others[0], exc_info=others[0])
+        log.error("%d more check(s) of this cycle failed with an internal error; the first of them: %s: %s",
+                  len(others), type(others[0]).__name__, others[0], exc_info=others[0])
     if failures:
         raise failures[0]
     return CycleReport([o for o in outcomes if o is not None], dry_run)

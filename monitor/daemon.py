@@ -170,7 +170,7 @@ class Daemon:
             loop.add_signal_handler(sig, self.stop_event.set)
         server = _Server(
             uvicorn.Config(create_app(self), host=self.host, port=self.port, log_level="warning", lifespan="off",
-                           access_log=False)
+                           access_log=False, log_config=None)  # its lines go through our handler: format, secret mask
         )
         self.scheduler = self._schedule()
         self.scheduler.start()

@@ -409,3 +409,21 @@ def test_help_fits_the_terminal_width_and_every_verb_has_a_command(tmp_path: Pat
     assert set(verbs) == set(module._VERBS)
     for verb in verbs:
         assert callable(module._command(verb)), verb
+
+
+def test_an_internal_error_ends_check_with_exit_1_and_its_traceback_masked(tmp_path: Path, server: FixtureServer) -> None:
+    """A defect in a check is no user error: exit 1, its traceback in the log, with the secrets in its text masked."""
+    server.set("/dtn", nctv_topic(4, []))
+    cfg = config(tmp_path, server)
+    script = ("import monitor.cycle as cycle\nfrom monitor.cli import entry\n"
+              "async def boom(*a, **k):\n"
+              "    raise RuntimeError('could not post to https://hooks.example/xoxb-very-secret-123')\n"
+              "cycle._check = boom\nentry()\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DTN_")}
+    env.update({"DTN_MONITOR_DB": str(tmp_path / "state.sqlite3"), "SLACK_TOKEN": "xoxb-very-secret-123"})
+    out = subprocess.run([sys.executable, "-c", script, "--config", str(cfg), "check"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert "dtn-monitor check stopped on an internal error" in out.stderr
+    assert "RuntimeError: could not post to https://hooks.example/***" in out.stderr
+    assert "xoxb-very-secret-123" not in out.stdout + out.stderr

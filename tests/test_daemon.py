@@ -170,3 +170,34 @@ def test_a_change_first_seen_by_a_cli_check_beside_the_daemon_is_confirmed_by_th
         assert len(webhook.bodies) == 1
     finally:
         assert d.stop() == 0
+
+
+def test_a_manual_check_that_fails_inside_answers_500_without_its_text(
+        tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    from monitor.daemon import Daemon
+    from monitor.web import create_app
+    from tests.conftest import Harness
+
+    server.set("/dtn", nctv_topic(4, OLD))
+    h = Harness(tmp_path, f'[[source]]\nid = "nctv"\nkind = "nctv"\nurl = "{server.url("/dtn")}"\n',
+                '[[channel]]\nname = "c"\nurl = "log://"\n')
+    daemon = Daemon(h.runtime(), host="127.0.0.1", port=0)
+
+    async def boom(source_ids: list[str] | None = None) -> None:
+        raise RuntimeError("could not post to https://hooks.example/xoxb-very-secret-123")
+
+    monkeypatch.setattr(daemon, "check_now", boom)
+    monkeypatch.setenv("DTN_MONITOR_TOKEN", TOKEN)
+
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(daemon))
+        async with httpx.AsyncClient(transport=transport, base_url="http://dtn-monitor.test") as client:
+            return await client.post("/api/check", headers={"Authorization": f"Bearer {TOKEN}"})
+
+    answer = asyncio.run(ask())
+    assert answer.status_code == 500 and "xoxb" not in answer.text and "internal error" in answer.json()["error"]
+    [record] = [r for r in caplog.records if r.name == "dtn_monitor.web"]
+    assert record.levelname == "ERROR" and record.exc_info is not None
+    daemon.runtime.store.close()

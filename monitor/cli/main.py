@@ -146,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PIPE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Exception:  # a defect: its traceback goes out through the log's secret mask, not Python's own print
+        import logging
+
+        logging.getLogger("dtn_monitor").exception("dtn-monitor %s stopped on an internal error", args.command)
+        return EXIT_FAILED
 
 
 def entry() -> NoReturn:

@@ -158,6 +158,7 @@ def test_only_a_cycle_of_many_sources_starts_a_helper_after_a_few_long_texts() -
     helping, by_helper, found = asyncio.run(go(helper.HELP_FROM))
     assert helping and by_helper == len(LONG) - helper.HELP_AFTER and found == expected
     assert asyncio.run(go(helper.HELP_FROM - 1)) == (False, 0, expected)
+    assert not Reader.for_cycle(helper.HELP_FROM - 1)._allowed and Reader.for_cycle(helper.HELP_FROM)._allowed
     assert _children() == set()
 
 
@@ -382,7 +383,7 @@ def test_a_cycle_whose_check_fails_ends_every_check_and_leaves_no_helper(
     assert sorted(finished) == sorted(i for i in ids if i not in ("bad", "worse"))  # they ended before the error
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
         "1 more check(s) of this cycle failed with an internal error; the first of them: "
-        "RuntimeError('a defect in one check (worse)')"]
+        "RuntimeError: a defect in one check (worse)"]
     time.sleep(0.5)
     assert _children() == set()
 
