@@ -25,7 +25,7 @@ from monitor.extract.fingerprint import code_fingerprint
 
 log = logging.getLogger("dtn_monitor.extract")
 
-HELP_FROM = 50  # sources: a smaller cycle's texts all together take less than a helper's start (~0.2 s of a core)
+HELP_FROM = 75  # sources: below, a helper costs more than it saves (cold bench pages: 1.04x wall at 50, 0.94x at 75)
 HELP_AFTER = 4  # long texts read here before a helper starts: this cycle's pages are long, the rest likely too
 SHORT = 2_000  # characters: a shorter text is read here faster than it travels to the helper and back
 IN_FLIGHT = 4  # texts at the helper unanswered; while it is that busy, the next one is read here
