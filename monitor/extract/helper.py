@@ -2,11 +2,11 @@
 
 A cold (or much changed) cycle of hundreds of pages is bound by one core: fetching, parsing, storing and
 deciding here, and the extractor, about 40 % of that work, in the same thread. `Reader` reads a cycle's
-texts here until a cycle of `HELP_FROM` sources or more has read `HELP_AFTER` long ones; then it starts one
-helper process (this interpreter and this package, `python -I -c … main()`, used only if its code is the
-code this process read with) and sends it the long texts while this process goes on with the rest. A small
-or quiet cycle never starts it; it stops with the cycle. The extractor is a pure function of the text, so where a text
-is read changes nothing in what is found. Whatever goes wrong with the helper (it cannot start, dies,
+texts here until a cycle of `HELP_FROM` sources or more has read `HELP_AFTER` long ones; then it starts
+one helper process (this interpreter and this package, `python -I -c … main()`, used only if its code is
+the code this process read with) and sends it the long texts while this process goes on with the rest. A
+small or quiet cycle never starts it; it stops with the cycle. The extractor is a pure function of the
+text, so where a text is read changes nothing in what is found. Whatever goes wrong with the helper (it cannot start, dies,
 answers nonsense), the texts are read here instead, and that is said once in the log.
 """
 
