@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SECRET_QUERY_KEYS = {"pass", "password", "token", "key", "apikey", "api_key", "secret", "access_token", "webhook", "auth"}
 _DUMMY_VALUE = lazy(r"^(?:change[-_ ]?me|changeme|replace[-_ ]?me|your[-_a-z]*|xxx+|todo|dummy|example|secret|password|"
-                          r"test|placeholder|<[^>]*>)", re.I)
+                    r"test|placeholder|<[^>]*>)", re.I)
 _DUMMY_HOST = lazy(r"(?:^|\.)(?:example\.(?:org|com|net)|example|localhost\.localdomain)$", re.I)
 
 
