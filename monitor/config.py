@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import tomli  # the one TOML decoder: see pyproject.toml
+import tomli
 
 from monitor.locator import Locator
 
@@ -129,11 +129,17 @@ def load_config(path: str | Path | None = None) -> Config:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot read: {exc}"]) from None
+    data, locator = parse_toml(text, path)
+    return parse_config(data, path, locator)
+
+
+def parse_toml(text: str, path: Path) -> tuple[dict[str, Any], Locator]:
+    """The data of a TOML file (sources.toml, channels.toml) and where its keys are written; a syntax error is a
+    ConfigError naming the file, line and column. tomli is the one TOML decoder (see pyproject.toml)."""
     try:
-        data = tomli.loads(text)
+        return tomli.loads(text), Locator(text)
     except tomli.TOMLDecodeError as exc:
         raise ConfigError([f"{path}: TOML syntax error: {exc}"]) from None
-    return parse_config(data, path, Locator(text))
 
 
 def parse_config(data: dict[str, Any], path: Path, locator: Locator | None = None) -> Config:

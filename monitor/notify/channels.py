@@ -17,10 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import tomli  # the one TOML decoder: see pyproject.toml
-
-from monitor.config import DEFAULT_NOTIFIERS, ConfigError
-from monitor.locator import Locator
+from monitor.config import DEFAULT_NOTIFIERS, ConfigError, parse_toml
 from monitor.notify.secrets import (
     PLACEHOLDER,
     literal_password,
@@ -152,11 +149,8 @@ def load_channels(path: str | Path | None = None, *, check_secrets: bool = True,
     if file_path.exists():
         source = str(file_path)
         text = file_path.read_text(encoding="utf-8")
-        try:
-            data = tomli.loads(text)
-        except tomli.TOMLDecodeError as exc:
-            raise ConfigError([f"{file_path}: TOML syntax error: {exc}"]) from None
-        channels, policy, problems = parse_channels(data, file_path, Locator(text))
+        data, locator = parse_toml(text, file_path)
+        channels, policy, problems = parse_channels(data, file_path, locator)
     env_urls = os.environ.get("DTN_NOTIFY_URLS", "").strip()
     if env_urls:
         source = f"{source} + DTN_NOTIFY_URLS" if source != "default" else "DTN_NOTIFY_URLS"
