@@ -97,3 +97,12 @@ def test_apprise_is_asked_once_per_set_of_urls_even_when_two_configurations_take
         channels._check_cached.cache_clear()  # a new process each time: only the file remembers
         assert set(channels._check_cached(urls)) == (set() if urls is test else {"bad"})
     assert [list(a) for a in asked] == [["ops"], ["ops", "bad"]]
+
+
+def test_a_syntax_error_in_channels_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "channels.toml"
+    path.write_text('[[channel]]\nname = "hook"\nurl = "json://127.0.0.1:9/a\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_channels(path)
+    [problem] = exc.value.problems
+    assert problem.startswith(f"{path}: TOML syntax error") and "line 3" in problem
